@@ -1,0 +1,655 @@
+"""Reads: campaign reports, comparisons, channel analytics, location summaries, recommendations.
+
+Totals are aggregated in the database with conditional sums, so one grouped query answers for
+one or many campaigns, the period and its previous period at once; Python only turns totals into
+ratios through ``campaigns.metrics``. Call these inside ``tenancy.scope(location)``; the
+functions that take a location open that scope themselves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+
+from campaigns import metrics as m
+from campaigns.models import Campaign, DailyMetric, FunnelStage, Location
+from campaigns.periods import Period
+from campaigns.tenancy import scope
+
+SUM_DECIMAL = DecimalField(max_digits=20, decimal_places=2)
+
+
+# --- Totals and metrics ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Sums of daily rows over a period."""
+
+    impressions: int = 0
+    clicks: int = 0
+    leads: int = 0
+    qualified_leads: int = 0
+    hot_leads: int = 0
+    conversions: int = 0
+    revenue: Decimal = m.ZERO
+    spend: Decimal = m.ZERO
+
+    def __add__(self, other: Totals) -> Totals:
+        return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    @classmethod
+    def from_values(cls, values: dict, prefix: str = "") -> Totals:
+        return cls(
+            **{
+                name: (Decimal(values[prefix + name]) if name in DailyMetric.MONEY_FIELDS
+                       else int(values[prefix + name]))
+                for name in DailyMetric.NUMBER_FIELDS
+            }
+        )
+
+    @property
+    def profit(self) -> Decimal:
+        return m.profit(self.revenue, self.spend)
+
+
+def sums(prefix: str, condition: Q | None = None, path: str = "") -> dict:
+    """Aggregate expressions summing every daily number, optionally only the rows in ``condition``."""
+    expressions = {}
+    for name in DailyMetric.NUMBER_FIELDS:
+        zero = Value(Decimal("0")) if name in DailyMetric.MONEY_FIELDS else Value(0)
+        output = SUM_DECIMAL if name in DailyMetric.MONEY_FIELDS else None
+        expressions[prefix + name] = Coalesce(
+            Sum(path + name, filter=condition), zero, output_field=output
+        )
+    return expressions
+
+
+def in_period(period: Period, path: str = "") -> Q:
+    return Q(**{f"{path}date__gte": period.start, f"{path}date__lte": period.end})
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Every metric of PRODUCT.md for one set of totals (None where undefined)."""
+
+    roi: Decimal | None
+    roas: Decimal | None
+    cost_per_lead: Decimal | None
+    cost_per_qualified_lead: Decimal | None
+    cpc: Decimal | None
+    cost_per_conversion: Decimal | None
+    ctr: Decimal | None
+    conversion_rate: Decimal | None
+    profit: Decimal
+    profit_margin: Decimal | None
+    budget_used: Decimal | None
+    break_even_revenue: Decimal
+    break_even_conversions: int | None
+
+    @classmethod
+    def of(cls, t: Totals, budget: Decimal | None = None) -> Metrics:
+        return cls(
+            roi=m.roi(t.revenue, t.spend),
+            roas=m.roas(t.revenue, t.spend),
+            cost_per_lead=m.cost_per_lead(t.spend, t.leads),
+            cost_per_qualified_lead=m.cost_per_qualified_lead(t.spend, t.qualified_leads),
+            cpc=m.cpc(t.spend, t.clicks),
+            cost_per_conversion=m.cost_per_conversion(t.spend, t.conversions),
+            ctr=m.ctr(t.clicks, t.impressions),
+            conversion_rate=m.conversion_rate(t.conversions, t.leads),
+            profit=m.profit(t.revenue, t.spend),
+            profit_margin=m.profit_margin(t.revenue, t.spend),
+            budget_used=m.budget_used(t.spend, budget) if budget is not None else None,
+            break_even_revenue=m.break_even_revenue(t.revenue, t.spend),
+            break_even_conversions=m.break_even_conversions(t.revenue, t.spend, t.conversions),
+        )
+
+
+#: Headline figures whose change against the previous period is reported.
+HEADLINE = ("leads", "conversions", "revenue", "spend", "profit", "roi", "cost_per_lead",
+            "conversion_rate")
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """Totals and metrics over one period."""
+
+    period: Period
+    totals: Totals
+    metrics: Metrics
+
+    def value(self, name: str):
+        return getattr(self.totals, name) if hasattr(self.totals, name) else getattr(
+            self.metrics, name
+        )
+
+
+def changes(current: PeriodFigures, previous: PeriodFigures) -> dict[str, Decimal | None]:
+    """Relative change of each headline figure against the previous period."""
+    return {name: m.change(current.value(name), previous.value(name)) for name in HEADLINE}
+
+
+# --- Pacing, funnel, targets, recommendations ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaceLine:
+    """How one quantity paces against its full-term amount (budget or target)."""
+
+    actual: Decimal
+    expected: Decimal
+    projected: Decimal
+    band: str  # "ahead", "on pace" or "behind"
+
+
+@dataclass(frozen=True)
+class Pacing:
+    as_of: date
+    days_elapsed: int
+    total_days: int
+    spend: PaceLine | None
+    leads: PaceLine | None
+    conversions: PaceLine | None
+
+    @property
+    def summary(self) -> str:
+        """"ahead on spend, behind on leads" style sentence."""
+        parts = [
+            f"{line.band} on {name}"
+            for name, line in (("spend", self.spend), ("leads", self.leads),
+                               ("conversions", self.conversions))
+            if line is not None
+        ]
+        return ", ".join(parts)
+
+
+def _pace_line(actual, full_term, elapsed: int, total: int) -> PaceLine | None:
+    if not full_term:
+        return None
+    actual, full_term = Decimal(actual), Decimal(full_term)
+    expected = full_term * elapsed / total
+    projected = actual / elapsed * total
+    return PaceLine(actual, expected, projected, m.pace_band(actual, expected))
+
+
+def pacing(campaign: Campaign, lifetime: Totals, today: date) -> Pacing | None:
+    """Spend and results against budget and targets so far; None without an end date or start."""
+    if campaign.end_date is None or today < campaign.start_date:
+        return None
+    total = (campaign.end_date - campaign.start_date).days + 1
+    as_of = min(today, campaign.end_date)
+    elapsed = (as_of - campaign.start_date).days + 1
+    spend = _pace_line(lifetime.spend, campaign.budget, elapsed, total)
+    if spend is None:
+        return None
+    return Pacing(
+        as_of=as_of,
+        days_elapsed=elapsed,
+        total_days=total,
+        spend=spend,
+        leads=_pace_line(lifetime.leads, campaign.target_leads, elapsed, total),
+        conversions=_pace_line(lifetime.conversions, campaign.target_conversions, elapsed, total),
+    )
+
+
+STAGES = list(FunnelStage.Stage)
+DERIVED_FROM = {
+    FunnelStage.Stage.AWARENESS: "impressions",
+    FunnelStage.Stage.INTEREST: "clicks",
+    FunnelStage.Stage.CONSIDERATION: "leads",
+    FunnelStage.Stage.INTENT: "qualified_leads",
+    FunnelStage.Stage.CONVERSION: "conversions",
+}
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    stage: str
+    label: str
+    count: int | None
+    rate_from_previous: Decimal | None
+    drop_off: Decimal | None
+
+
+@dataclass(frozen=True)
+class Bottleneck:
+    from_stage: str
+    to_stage: str
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class Funnel:
+    source: str  # "recorded" or "derived" (from the daily totals)
+    stages: list[FunnelStep]
+    overall_efficiency: Decimal | None
+    bottleneck: Bottleneck | None
+
+
+def funnel(recorded: dict[str, int], totals: Totals) -> Funnel:
+    """The recorded funnel where there is one, else one derived from the daily totals."""
+    source = "recorded" if recorded else "derived"
+    counts = (
+        [recorded.get(stage.value) for stage in STAGES]
+        if recorded
+        else [getattr(totals, DERIVED_FROM[stage]) for stage in STAGES]
+    )
+    steps, previous = [], None
+    for stage, count in zip(STAGES, counts, strict=True):
+        rate = m.ratio(count, previous) if count is not None and previous else None
+        steps.append(FunnelStep(stage.value, stage.label, count, rate,
+                                None if rate is None else 1 - rate))
+        previous = count
+    rated = [(i, s.rate_from_previous) for i, s in enumerate(steps) if s.rate_from_previous is not None]
+    bottleneck = None
+    if rated:
+        i, rate = min(rated, key=lambda pair: pair[1])
+        bottleneck = Bottleneck(steps[i - 1].stage, steps[i].stage, rate)
+    first, last = counts[0], counts[-1]
+    efficiency = m.ratio(last, first) if first is not None and last is not None else None
+    return Funnel(source, steps, efficiency, bottleneck)
+
+
+@dataclass(frozen=True)
+class TargetProgress:
+    target: Decimal | int | None
+    actual: Decimal | int | None
+    achievement: Decimal | None
+    band: str | None  # "above", "on track", "below"
+
+
+def targets(campaign: Campaign, figures: PeriodFigures) -> dict[str, TargetProgress]:
+    pairs = {
+        "leads": (campaign.target_leads, figures.totals.leads),
+        "conversions": (campaign.target_conversions, figures.totals.conversions),
+        "roi": (campaign.target_roi, figures.metrics.roi),
+    }
+    result = {}
+    for name, (target, actual) in pairs.items():
+        value = m.achievement(actual, target)
+        result[name] = TargetProgress(target, actual, value, m.target_band(value))
+    return result
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    priority: str  # "high", "medium" or "low"
+    rule: str
+    subject: str  # the campaign's or channel's name
+    message: str
+    numbers: dict = field(default_factory=dict)
+
+
+PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+#: A channel returns "well above" (or below) the location when its ROI differs by this much.
+CHANNEL_ROI_MARGIN = Decimal("0.5")
+#: A campaign converts poorly when its lead-to-conversion rate is under this share of the group's.
+LOW_CONVERSION_SHARE = Decimal("0.5")
+
+
+def pct(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f} %"
+
+
+def usd(value: Decimal) -> str:
+    return f"{m.money(value):,.2f}"
+
+
+def campaign_recommendations(report: CampaignReport) -> list[Recommendation]:
+    """The rules that need only the campaign's own numbers."""
+    c, figures, recs = report.campaign, report.current, []
+    roi, spend = figures.metrics.roi, figures.totals.spend
+    if roi is not None and roi < 0:
+        recs.append(Recommendation(
+            "high", "negative_roi", c.name,
+            f"Pause or rework “{c.name}”: ROI {pct(roi)} on {usd(spend)} spent.",
+            {"roi": roi, "spend": spend, "revenue": figures.totals.revenue},
+        ))
+    left = c.budget - report.lifetime.spend
+    if (c.status == Campaign.Status.ACTIVE and c.target_roi is not None and roi is not None
+            and roi >= c.target_roi and left > 0):
+        recs.append(Recommendation(
+            "medium", "scale_up", c.name,
+            f"Scale up “{c.name}”: ROI {pct(roi)} beats its {pct(c.target_roi)} target "
+            f"with {usd(left)} of budget left.",
+            {"roi": roi, "target_roi": c.target_roi, "budget_left": left},
+        ))
+    p = report.pacing
+    if p is not None and c.status != Campaign.Status.COMPLETED:
+        behind = [(n, line) for n, line in (("leads", p.leads), ("conversions", p.conversions))
+                  if line is not None and line.band == "behind"]
+        if behind and p.spend.band == "ahead":
+            name, line = behind[0]
+            recs.append(Recommendation(
+                "high", "overspending_underdelivering", c.name,
+                f"“{c.name}” is ahead on spend ({usd(p.spend.actual)} of {usd(p.spend.expected)} "
+                f"expected by now) but behind on {name} ({line.actual:.0f} of "
+                f"{line.expected:.0f} expected): review targeting before spending more.",
+                {"spend": p.spend.actual, "expected_spend": p.spend.expected,
+                 name: line.actual, f"expected_{name}": line.expected},
+            ))
+        elif behind:
+            name, line = behind[0]
+            recs.append(Recommendation(
+                "medium", "behind_on_results", c.name,
+                f"“{c.name}” is behind on {name}: {line.actual:.0f} of {line.expected:.0f} "
+                f"expected by now, projected {line.projected:.0f}.",
+                {name: line.actual, f"expected_{name}": line.expected,
+                 f"projected_{name}": line.projected},
+            ))
+    return recs
+
+
+def sort_recommendations(recs: Iterable[Recommendation]) -> list[Recommendation]:
+    return sorted(recs, key=lambda r: PRIORITY_ORDER[r.priority])
+
+
+# --- Campaign reports -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CampaignReport:
+    campaign: Campaign
+    current: PeriodFigures
+    previous: PeriodFigures
+    lifetime: Totals
+    pacing: Pacing | None
+    funnel: Funnel
+    targets: dict[str, TargetProgress]
+    recommendations: list[Recommendation] = field(default_factory=list)
+
+    @property
+    def period(self) -> Period:
+        return self.current.period
+
+    @property
+    def totals(self) -> Totals:
+        return self.current.totals
+
+    @property
+    def metrics(self) -> Metrics:
+        return self.current.metrics
+
+    @property
+    def changes(self) -> dict[str, Decimal | None]:
+        return changes(self.current, self.previous)
+
+
+def lifetime_period(campaign: Campaign, today: date | None = None) -> Period:
+    """The campaign's whole life: its start to its end date (or today while it runs)."""
+    today = today or campaign.location.today()
+    end = campaign.end_date or today
+    return Period(campaign.start_date, max(end, campaign.start_date), "all")
+
+
+def campaign_reports(
+    campaigns: QuerySet[Campaign], period: Period, *, today: date | None = None
+) -> list[CampaignReport]:
+    """Reports for many campaigns in two queries: grouped totals and funnel stages."""
+    previous = period.previous()
+    rows = list(
+        campaigns.select_related("location").annotate(
+            **sums("cur_", in_period(period, "daily_metrics__"), "daily_metrics__"),
+            **sums("prev_", in_period(previous, "daily_metrics__"), "daily_metrics__"),
+            **sums("life_", None, "daily_metrics__"),
+        )
+    )
+    recorded: dict[int, dict[str, int]] = defaultdict(dict)
+    for campaign_id, stage, count in FunnelStage.objects.filter(
+        campaign__in=[c.pk for c in rows]
+    ).values_list("campaign_id", "stage", "count"):
+        recorded[campaign_id][stage] = count
+    reports = []
+    for c in rows:
+        values = vars(c)
+        current = Totals.from_values(values, "cur_")
+        figures = PeriodFigures(period, current, Metrics.of(current, c.budget))
+        before = Totals.from_values(values, "prev_")
+        lifetime = Totals.from_values(values, "life_")
+        report = CampaignReport(
+            campaign=c,
+            current=figures,
+            previous=PeriodFigures(previous, before, Metrics.of(before, c.budget)),
+            lifetime=lifetime,
+            pacing=pacing(c, lifetime, today or c.location.today()),
+            funnel=funnel(recorded.get(c.pk, {}), current),
+            targets=targets(c, figures),
+        )
+        report.recommendations.extend(campaign_recommendations(report))
+        reports.append(report)
+    return reports
+
+
+def campaign_report(
+    campaign: Campaign, period: Period | None = None, *, today: date | None = None
+) -> CampaignReport:
+    """One campaign's report over ``period`` (default: its whole life)."""
+    with scope(campaign.location_id):
+        period = period or lifetime_period(campaign, today)
+        [report] = campaign_reports(Campaign.objects.filter(pk=campaign.pk), period, today=today)
+    return report
+
+
+# --- Comparison -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    period: Period
+    reports: list[CampaignReport]
+    by_roi: list[CampaignReport]
+    by_conversion_rate: list[CampaignReport]
+    by_cost_efficiency: list[CampaignReport]
+    best_performer: CampaignReport | None
+    underperformers: list[CampaignReport]
+    recommendations: list[Recommendation]
+
+
+def _ranked(reports: list[CampaignReport], metric: str, *, lowest_first: bool = False):
+    """Reports ordered by a metric, best first; undefined values last."""
+    defined = [r for r in reports if getattr(r.metrics, metric) is not None]
+    undefined = [r for r in reports if getattr(r.metrics, metric) is None]
+    defined.sort(key=lambda r: getattr(r.metrics, metric), reverse=not lowest_first)
+    return defined + undefined
+
+
+def compare_campaigns(
+    location: Location, campaign_ids: Iterable[int], period: Period, *, today: date | None = None
+) -> Comparison:
+    """Rank a location's campaigns by ROI, lead-to-conversion rate and cost per lead."""
+    with scope(location):
+        reports = campaign_reports(
+            Campaign.objects.for_location(location).filter(pk__in=list(campaign_ids)),
+            period, today=today,
+        )
+    by_roi = _ranked(reports, "roi")
+    best = by_roi[0] if by_roi and by_roi[0].metrics.roi is not None else None
+    under = [
+        r for r in reports
+        if r.metrics.roi is not None
+        and (r.metrics.roi < 0 or (r.campaign.target_roi is not None
+                                   and r.metrics.roi < r.campaign.target_roi))
+    ]
+    recs = [rec for r in reports for rec in r.recommendations]
+    pooled = sum((r.totals for r in reports), Totals())
+    group_rate = m.conversion_rate(pooled.conversions, pooled.leads)
+    for r in reports:
+        rate = r.metrics.conversion_rate
+        if group_rate and rate is not None and rate < group_rate * LOW_CONVERSION_SHARE:
+            recs.append(Recommendation(
+                "low", "low_conversion", r.campaign.name,
+                f"“{r.campaign.name}” converts {pct(rate)} of its leads against "
+                f"{pct(group_rate)} for the group: check lead quality and follow-up.",
+                {"conversion_rate": rate, "group_conversion_rate": group_rate},
+            ))
+    worst = by_roi[-1] if by_roi else None
+    if (best and worst and worst is not best and worst.metrics.roi is not None
+            and best.metrics.roi - worst.metrics.roi >= CHANNEL_ROI_MARGIN):
+        recs.append(Recommendation(
+            "medium", "reallocate_budget", best.campaign.name,
+            f"Move budget from “{worst.campaign.name}” (ROI {pct(worst.metrics.roi)}) to "
+            f"“{best.campaign.name}” (ROI {pct(best.metrics.roi)}).",
+            {"from_roi": worst.metrics.roi, "to_roi": best.metrics.roi},
+        ))
+    return Comparison(
+        period=period,
+        reports=reports,
+        by_roi=by_roi,
+        by_conversion_rate=_ranked(reports, "conversion_rate"),
+        by_cost_efficiency=_ranked(reports, "cost_per_lead", lowest_first=True),
+        best_performer=best,
+        underperformers=under,
+        recommendations=sort_recommendations(recs),
+    )
+
+
+# --- Channels and locations -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChannelRow:
+    channel: str
+    label: str
+    campaigns: int
+    budget: Decimal
+    totals: Totals
+    metrics: Metrics
+    budget_share: Decimal | None
+    spend_share: Decimal | None
+    profit_share: Decimal | None
+
+
+@dataclass(frozen=True)
+class ChannelAnalytics:
+    period: Period
+    rows: list[ChannelRow]
+    total: ChannelRow
+    recommendations: list[Recommendation]
+
+
+def channel_analytics(
+    location: Location, period: Period, *, campaigns: QuerySet[Campaign] | None = None
+) -> ChannelAnalytics:
+    """Per channel: campaigns, money, results and pooled ROI, with shares and advice.
+
+    One grouped query over the location's campaigns; channel figures are sums of campaign sums.
+    """
+    with scope(location):
+        base = campaigns if campaigns is not None else Campaign.objects.for_location(location)
+        per_campaign = base.annotate(**sums("", in_period(period, "daily_metrics__"),
+                                            "daily_metrics__")).values(
+            "channel", "budget", *DailyMetric.NUMBER_FIELDS
+        )
+        grouped: dict[str, list[dict]] = defaultdict(list)
+        for row in per_campaign:
+            grouped[row["channel"]].append(row)
+    all_totals = Totals()
+    built = []
+    for channel in Campaign.Channel:
+        items = grouped.get(channel.value)
+        if not items:
+            continue
+        totals = sum((Totals.from_values(i) for i in items), Totals())
+        budget = sum((i["budget"] for i in items), m.ZERO)
+        built.append((channel, len(items), budget, totals))
+        all_totals += totals
+    all_budget = sum((b for _, _, b, _ in built), m.ZERO)
+
+    def row(channel_value, label, count, budget, totals) -> ChannelRow:
+        return ChannelRow(
+            channel=channel_value, label=label, campaigns=count, budget=budget, totals=totals,
+            metrics=Metrics.of(totals, budget),
+            budget_share=m.ratio(budget, all_budget),
+            spend_share=m.ratio(totals.spend, all_totals.spend),
+            profit_share=m.ratio(totals.profit, all_totals.profit) if all_totals.profit > 0
+            else None,
+        )
+
+    channel_rows = [row(c.value, c.label, n, b, t) for c, n, b, t in built]
+    total = row("all", "All channels", sum(n for _, n, _, _ in built), all_budget, all_totals)
+    return ChannelAnalytics(period, channel_rows, total, channel_recommendations(channel_rows, total))
+
+
+def channel_recommendations(rows: list[ChannelRow], total: ChannelRow) -> list[Recommendation]:
+    """Shift budget toward channels returning well above the location, away from the ones below."""
+    location_roi = total.metrics.roi
+    with_spend = [r for r in rows if r.metrics.roi is not None]
+    if location_roi is None or len(with_spend) < 2:
+        return []
+    recs = []
+    for r in with_spend:
+        gap = r.metrics.roi - location_roi
+        numbers = {"channel_roi": r.metrics.roi, "location_roi": location_roi,
+                   "spend_share": r.spend_share, "profit_share": r.profit_share}
+        if gap >= CHANNEL_ROI_MARGIN:
+            recs.append(Recommendation(
+                "medium", "channel_outperforms", r.label,
+                f"Shift budget toward {r.label}: ROI {pct(r.metrics.roi)} against "
+                f"{pct(location_roi)} for the location, on {pct(r.spend_share)} of the spend.",
+                numbers,
+            ))
+        elif r.metrics.roi < 0:
+            recs.append(Recommendation(
+                "high", "channel_loses_money", r.label,
+                f"{r.label} loses money: ROI {pct(r.metrics.roi)} on {usd(r.totals.spend)} spent. "
+                "Move its budget to a better channel or rework its campaigns.",
+                numbers,
+            ))
+        elif gap <= -CHANNEL_ROI_MARGIN:
+            recs.append(Recommendation(
+                "low", "channel_underperforms", r.label,
+                f"{r.label} returns ROI {pct(r.metrics.roi)} against {pct(location_roi)} for "
+                "the location: consider moving budget away from it.",
+                numbers,
+            ))
+    return sort_recommendations(recs)
+
+
+@dataclass(frozen=True)
+class LocationSummary:
+    location: Location
+    current: PeriodFigures
+    previous: PeriodFigures
+
+    @property
+    def changes(self) -> dict[str, Decimal | None]:
+        return changes(self.current, self.previous)
+
+
+def location_summaries(locations: Iterable[Location], period: Period) -> list[LocationSummary]:
+    """Headline figures of several locations in one grouped query (for the portfolio)."""
+    locations = list(locations)
+    previous = period.previous()
+    with scope(*locations):
+        rows = {
+            row["location_id"]: row
+            for row in DailyMetric.objects.filter(
+                date__gte=previous.start, date__lte=period.end
+            ).values("location_id").annotate(
+                **sums("cur_", in_period(period)), **sums("prev_", in_period(previous))
+            )
+        }
+    summaries = []
+    for location in locations:
+        values = rows.get(location.pk)
+        current = Totals.from_values(values, "cur_") if values else Totals()
+        before = Totals.from_values(values, "prev_") if values else Totals()
+        summaries.append(LocationSummary(
+            location,
+            PeriodFigures(period, current, Metrics.of(current)),
+            PeriodFigures(previous, before, Metrics.of(before)),
+        ))
+    return summaries
+
+
+def active_campaigns(location: Location) -> list[Campaign]:
+    """The location's active campaigns, newest first."""
+    with scope(location):
+        return list(Campaign.objects.for_location(location).active())

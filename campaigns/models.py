@@ -1,0 +1,307 @@
+"""Domain models: Location (the tenant), Membership, Campaign, DailyMetric, FunnelStage.
+
+Tenant-owned rows carry their location directly and are reached only through
+``campaigns.tenancy.ScopedManager``. Every index and unique constraint of a tenant table is led
+by ``location`` so the tables can later be distributed by location (Citus) unchanged.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Length, Upper
+from django.db.models.lookups import Exact
+from django.utils import timezone
+
+from campaigns.tenancy import ScopedManager
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"“{value}” is not a known time zone (for example Europe/Berlin).")
+
+
+class Location(models.Model):
+    """One client account of the agency: the tenant."""
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    external_id = models.CharField(
+        max_length=100, blank=True, help_text="The id the agency's CRM uses, e.g. location_abc123."
+    )
+    currency = models.CharField(
+        max_length=3,
+        default="USD",
+        validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO code such as USD.")],
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["external_id"],
+                condition=~Q(external_id=""),
+                name="location_external_id_unique",
+            ),
+            models.CheckConstraint(
+                condition=Exact(Length("currency"), 3) & Exact(Upper("currency"), F("currency")),
+                name="location_currency_iso",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def today(self) -> date:
+        """The calendar date now in the location's time zone."""
+        return timezone.now().astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
+
+
+class Role(models.TextChoices):
+    MANAGER = "manager", "Manager"
+    VIEWER = "viewer", "Viewer"
+
+
+class Membership(models.Model):
+    """A user's role in a location: managers change data, viewers only read."""
+
+    Role = Role
+
+    # Indexed through the (location, user) constraint and the (user, location) index.
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        db_index=False,
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+
+    class Meta:
+        ordering = ["location__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["location", "user"], name="membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values), name="membership_role_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "location"], name="membership_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} of {self.location}"
+
+
+class Channel(models.TextChoices):
+    SMS = "sms", "SMS"
+    EMAIL = "email", "Email"
+    SOCIAL = "social", "Social"
+    PAID_ADS = "paid_ads", "Paid ads"
+    ORGANIC = "organic", "Organic"
+
+
+class CampaignQuerySet(models.QuerySet):
+    def for_location(self, location: Location) -> CampaignQuerySet:
+        return self.filter(location=location)
+
+    def active(self) -> CampaignQuerySet:
+        return self.filter(status=Campaign.Status.ACTIVE)
+
+
+class Campaign(models.Model):
+    """A marketing campaign of a location on one channel, with its budget and targets."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused"
+        COMPLETED = "completed", "Completed"
+
+    Channel = Channel
+
+    # Indexed by the (location, …) constraints and indexes below, never on its own.
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="campaigns", db_index=False
+    )
+    name = models.CharField(max_length=200)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    budget = models.DecimalField(**MONEY, default=Decimal("0"))
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    target_leads = models.PositiveIntegerField(null=True, blank=True)
+    target_conversions = models.PositiveIntegerField(null=True, blank=True)
+    target_roi = models.DecimalField(
+        max_digits=8,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("-1"))],
+        help_text="As a multiple: 2.5 means an ROI of 250 %.",
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager.from_queryset(CampaignQuerySet)()
+
+    class Meta:
+        ordering = ["-start_date", "name"]
+        base_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(fields=["location", "name"], name="campaign_name_unique"),
+            models.CheckConstraint(
+                condition=Q(channel__in=Channel.values), name="campaign_channel_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "paused", "completed"]),
+                name="campaign_status_valid",
+            ),
+            models.CheckConstraint(condition=Q(budget__gte=0), name="campaign_budget_nonneg"),
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="campaign_end_after_start",
+                violation_error_message="The end date cannot be before the start date.",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_roi__isnull=True) | Q(target_roi__gte=-1),
+                name="campaign_target_roi_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["location", "status"], name="campaign_loc_status_idx"),
+            models.Index(fields=["location", "channel"], name="campaign_loc_channel_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "The end date cannot be before the start date."})
+
+
+class DailyMetric(models.Model):
+    """One campaign's results for one calendar day; recording a day again replaces it."""
+
+    COUNT_FIELDS = (
+        "impressions",
+        "clicks",
+        "leads",
+        "qualified_leads",
+        "hot_leads",
+        "conversions",
+    )
+    MONEY_FIELDS = ("revenue", "spend")
+    NUMBER_FIELDS = COUNT_FIELDS + MONEY_FIELDS
+
+    # Both foreign keys are indexed through the (location, campaign, date) constraint.
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+",
+                                 db_index=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE,
+                                 related_name="daily_metrics", db_index=False)
+    date = models.DateField()
+    impressions = models.PositiveBigIntegerField(default=0)
+    clicks = models.PositiveBigIntegerField(default=0)
+    leads = models.PositiveIntegerField(default=0)
+    qualified_leads = models.PositiveIntegerField(default=0)
+    hot_leads = models.PositiveIntegerField(default=0)
+    conversions = models.PositiveIntegerField(default=0)
+    revenue = models.DecimalField(**MONEY, default=Decimal("0"))
+    spend = models.DecimalField(**MONEY, default=Decimal("0"))
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["campaign", "date"]
+        base_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "campaign", "date"], name="dailymetric_campaign_date_unique"
+            ),
+            *[
+                models.CheckConstraint(condition=Q(**{f"{f}__gte": 0}), name=f"dailymetric_{f}_nonneg")
+                for f in ("impressions", "clicks", "leads", "qualified_leads", "hot_leads",
+                          "conversions", "revenue", "spend")
+            ],
+            models.CheckConstraint(
+                condition=Q(qualified_leads__lte=F("leads")),
+                name="dailymetric_qualified_le_leads",
+                violation_error_message="Qualified leads cannot exceed leads.",
+            ),
+            models.CheckConstraint(
+                condition=Q(hot_leads__lte=F("qualified_leads")),
+                name="dailymetric_hot_le_qualified",
+                violation_error_message="Hot leads cannot exceed qualified leads.",
+            ),
+        ]
+        indexes = [models.Index(fields=["location", "date"], name="dailymetric_loc_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.campaign} on {self.date:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        """The same rules as the database constraints, with messages next to the fields."""
+        errors = {}
+        if self.qualified_leads is not None and self.leads is not None:
+            if self.qualified_leads > self.leads:
+                errors["qualified_leads"] = "Qualified leads cannot exceed leads."
+        if self.hot_leads is not None and self.qualified_leads is not None:
+            if self.hot_leads > self.qualified_leads:
+                errors["hot_leads"] = "Hot leads cannot exceed qualified leads."
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs) -> None:
+        # The location always follows the campaign: no form or API can make them differ.
+        self.location_id = self.campaign.location_id
+        super().save(*args, **kwargs)
+
+
+class FunnelStage(models.Model):
+    """A recorded count for one stage of a campaign's funnel."""
+
+    class Stage(models.TextChoices):
+        AWARENESS = "awareness", "Awareness"
+        INTEREST = "interest", "Interest"
+        CONSIDERATION = "consideration", "Consideration"
+        INTENT = "intent", "Intent"
+        CONVERSION = "conversion", "Conversion"
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+",
+                                 db_index=False)
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE,
+                                 related_name="funnel_stages", db_index=False)
+    stage = models.CharField(max_length=15, choices=Stage.choices)
+    count = models.PositiveBigIntegerField(default=0)
+
+    objects = ScopedManager()
+
+    class Meta:
+        base_manager_name = "objects"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "campaign", "stage"], name="funnelstage_campaign_stage_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__in=["awareness", "interest", "consideration", "intent",
+                                       "conversion"]),
+                name="funnelstage_stage_valid",
+            ),
+            models.CheckConstraint(condition=Q(count__gte=0), name="funnelstage_count_nonneg"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign}: {self.get_stage_display()} {self.count}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.location_id = self.campaign.location_id
+        super().save(*args, **kwargs)

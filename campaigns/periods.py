@@ -1,0 +1,90 @@
+"""Reporting periods: an inclusive range of calendar days, its previous period, and presets."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils.dateparse import parse_date
+
+PRESETS = {
+    "7d": "Last 7 days",
+    "30d": "Last 30 days",
+    "90d": "Last 90 days",
+    "month": "This month",
+    "all": "All time",
+    "custom": "Custom dates",
+}
+DEFAULT_PRESET = "30d"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Calendar days from ``start`` to ``end``, both included."""
+
+    start: date
+    end: date
+    preset: str = "custom"
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValidationError("The period's end cannot be before its start.")
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def previous(self) -> Period:
+        """The period of the same length that ends the day before this one starts."""
+        end = self.start - timedelta(days=1)
+        return Period(end - timedelta(days=self.days - 1), end)
+
+    def __contains__(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    @property
+    def label(self) -> str:
+        if self.preset in PRESETS and self.preset != "custom":
+            return PRESETS[self.preset]
+        return f"{self.start:%b %-d, %Y} – {self.end:%b %-d, %Y}"
+
+    @classmethod
+    def preset_for(cls, name: str, *, today: date, earliest: date | None = None) -> Period:
+        """A named preset ending today; "all" starts at ``earliest`` (or today without data)."""
+        if name in ("7d", "30d", "90d"):
+            return cls(today - timedelta(days=int(name[:-1]) - 1), today, name)
+        if name == "month":
+            return cls(today.replace(day=1), today, name)
+        if name == "all":
+            start = min(earliest, today) if earliest else today
+            return cls(start, today, name)
+        raise ValidationError(f"Unknown period “{name}”.")
+
+    @classmethod
+    def from_query(
+        cls, params: Mapping[str, str], *, today: date, earliest: date | None = None
+    ) -> Period:
+        """Read ``?period=30d`` or ``?start=YYYY-MM-DD&end=YYYY-MM-DD`` (custom dates).
+
+        Raises ValidationError with a message a user understands for bad dates.
+        """
+        start_text, end_text = params.get("start"), params.get("end")
+        name = params.get("period") or ("custom" if start_text or end_text else DEFAULT_PRESET)
+        if name != "custom":
+            return cls.preset_for(name, today=today, earliest=earliest)
+        start, end = _parse_day(start_text, "start"), _parse_day(end_text, "end")
+        return cls(start, end, "custom")
+
+
+def _parse_day(text: str | None, which: str) -> date:
+    if not text:
+        raise ValidationError(f"Give a {which} date (YYYY-MM-DD).")
+    try:
+        day = parse_date(text)
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValidationError(f"“{text}” is not a valid {which} date (use YYYY-MM-DD).")
+    return day

@@ -1,0 +1,173 @@
+"""Writes: create a campaign, record days, set funnel counts, complete a campaign.
+
+Each write validates with the models' own rules (the same ones the forms use) before it saves,
+runs in one transaction, and works inside the campaign's tenant scope.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign, DailyMetric, FunnelStage, Location
+from campaigns.tenancy import scope
+
+CAMPAIGN_FIELDS = ("name", "channel", "status", "budget", "start_date", "end_date",
+                   "target_leads", "target_conversions", "target_roi")
+
+
+class BatchValidationError(ValidationError):
+    """Some rows of a batch are invalid; ``row_errors`` maps row index → field → messages."""
+
+    def __init__(self, row_errors: dict[int, dict[str, list[str]]]):
+        self.row_errors = row_errors
+        messages = [
+            f"Row {index + 1}, {field}: {message}"
+            for index, errors in sorted(row_errors.items())
+            for field, field_messages in errors.items()
+            for message in field_messages
+        ]
+        super().__init__(messages)
+
+
+def _reject_floats(values: Mapping[str, object]) -> None:
+    floats = {k: "Give money as a decimal string or Decimal, not a float."
+              for k, v in values.items() if isinstance(v, float)}
+    if floats:
+        raise ValidationError(floats)
+
+
+def create_campaign(*, location: Location, **fields) -> Campaign:
+    """Create a campaign of ``location`` after full validation (unique name included)."""
+    unknown = set(fields) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown campaign fields: {', '.join(sorted(unknown))}.")
+    _reject_floats(fields)
+    with scope(location), transaction.atomic():
+        campaign = Campaign(location=location, **fields)
+        campaign.full_clean()
+        campaign.save()
+    return campaign
+
+
+def _day_errors(campaign: Campaign, metric: DailyMetric, today: date) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    try:
+        metric.full_clean(exclude=["location", "campaign"], validate_unique=False,
+                          validate_constraints=False)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    day = metric.date
+    if isinstance(day, date) and "date" not in errors:
+        if day < campaign.start_date:
+            errors["date"] = [f"{day} is before the campaign started ({campaign.start_date})."]
+        elif campaign.end_date and day > campaign.end_date:
+            errors["date"] = [f"{day} is after the campaign ended ({campaign.end_date})."]
+        elif day > today:
+            errors["date"] = [f"{day} has not happened yet."]
+    return errors
+
+
+def record_days(*, campaign: Campaign, rows: Iterable[Mapping[str, object]]) -> list[DailyMetric]:
+    """Record many days of a campaign at once: all rows or none, one bulk upsert.
+
+    A day recorded again replaces that day's numbers. Each row has ``date`` and any of the
+    daily numbers (missing numbers are 0).
+    """
+    rows = list(rows)
+    today = campaign.location.today()
+    metrics, row_errors, seen = [], {}, {}
+    for index, row in enumerate(rows):
+        unknown = set(row) - {"date", *DailyMetric.NUMBER_FIELDS}
+        floats = [k for k, v in row.items() if isinstance(v, float)]
+        metric = DailyMetric(campaign=campaign, location_id=campaign.location_id,
+                             **{k: v for k, v in row.items() if k not in unknown})
+        errors = _day_errors(campaign, metric, today)
+        for name in sorted(unknown):
+            errors.setdefault(name, []).append("Unknown column.")
+        for name in floats:
+            errors.setdefault(name, []).append("Give money and counts as decimals, not floats.")
+        if "date" not in errors and metric.date in seen:
+            errors["date"] = [f"{metric.date} appears twice (rows {seen[metric.date] + 1} and "
+                              f"{index + 1})."]
+        if errors:
+            row_errors[index] = errors
+        else:
+            seen[metric.date] = index
+            metrics.append(metric)
+    if row_errors:
+        raise BatchValidationError(row_errors)
+    if not metrics:
+        return []
+    with scope(campaign.location_id), transaction.atomic():
+        DailyMetric.objects.bulk_create(
+            metrics,
+            update_conflicts=True,
+            unique_fields=["location", "campaign", "date"],
+            update_fields=list(DailyMetric.NUMBER_FIELDS),
+        )
+    return metrics
+
+
+def record_day(*, campaign: Campaign, day: date, **numbers) -> DailyMetric:
+    """Record (or replace) one day of a campaign's results."""
+    try:
+        [metric] = record_days(campaign=campaign, rows=[{"date": day, **numbers}])
+    except BatchValidationError as error:
+        raise ValidationError(error.row_errors[0]) from None
+    return metric
+
+
+def set_funnel(*, campaign: Campaign, counts: Mapping[str, int]) -> list[FunnelStage]:
+    """Set several funnel stages' counts at once (an upsert per campaign and stage)."""
+    stages = []
+    errors: dict[str, list[str]] = {}
+    for stage, count in counts.items():
+        item = FunnelStage(campaign=campaign, location_id=campaign.location_id, stage=stage,
+                           count=count)
+        try:
+            item.full_clean(exclude=["location", "campaign"], validate_unique=False,
+                            validate_constraints=False)
+        except ValidationError as error:
+            for messages in error.message_dict.values():
+                errors.setdefault(str(stage), []).extend(messages)
+        stages.append(item)
+    if errors:
+        raise ValidationError(errors)
+    with scope(campaign.location_id), transaction.atomic():
+        FunnelStage.objects.bulk_create(
+            stages,
+            update_conflicts=True,
+            unique_fields=["location", "campaign", "stage"],
+            update_fields=["count"],
+        )
+    return stages
+
+
+def set_funnel_stage(*, campaign: Campaign, stage: str, count: int) -> FunnelStage:
+    """Set one funnel stage's count (recorded counts replace the derived funnel)."""
+    [item] = set_funnel(campaign=campaign, counts={stage: count})
+    return item
+
+
+def complete_campaign(*, campaign: Campaign) -> Campaign:
+    """Mark a campaign completed; completing it again changes nothing."""
+    if campaign.status == Campaign.Status.COMPLETED:
+        return campaign
+    with scope(campaign.location_id), transaction.atomic():
+        campaign.status = Campaign.Status.COMPLETED
+        campaign.completed_at = timezone.now()
+        campaign.save(update_fields=["status", "completed_at", "updated_at"])
+    return campaign
+
+
+def as_decimal(value: object) -> Decimal:
+    """Money from user input ("1,234.50", Decimal, int); never from a float."""
+    if isinstance(value, float):
+        raise ValidationError("Give money as a decimal, not a float.")
+    return Decimal(str(value).replace(",", ""))

@@ -1,0 +1,152 @@
+"""The one tenant-scoping mechanism.
+
+Tenant-owned models (Campaign, DailyMetric, FunnelStage) use ``ScopedManager``: building a
+queryset outside ``scope(...)`` or ``scopes_disabled()`` raises ``ScopeError``, and inside a
+scope every queryset is filtered to the scope's locations. A forgotten filter therefore fails
+loudly in tests instead of leaking another location's rows (the django-scopes idea, as pretix
+uses it, in a few lines of our own so that it follows Django 6.1 and our nesting rule).
+
+Scopes nest by intersection: an inner scope can narrow, never widen, the outer one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.http import Http404
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    from campaigns.models import Location
+
+
+class ScopeError(RuntimeError):
+    """A tenant-owned model was queried outside any scope."""
+
+
+class _AllLocations:
+    """Marker state of ``scopes_disabled()``: no location filter."""
+
+    def __repr__(self) -> str:
+        return "<all locations>"
+
+
+ALL_LOCATIONS = _AllLocations()
+
+# None: no scope active (queries raise); ALL_LOCATIONS: disabled; frozenset: allowed location ids.
+_active: ContextVar[frozenset[int] | _AllLocations | None] = ContextVar(
+    "campaigns_tenant_scope", default=None
+)
+
+
+def _location_id(location: Location | int) -> int:
+    return location if isinstance(location, int) else location.pk
+
+
+@contextmanager
+def scope(*locations: Location | int) -> Iterator[frozenset[int]]:
+    """Limit every tenant query inside the block to ``locations`` (intersected with any outer scope)."""
+    wanted = frozenset(_location_id(loc) for loc in locations)
+    outer = _active.get()
+    allowed = wanted & outer if isinstance(outer, frozenset) else wanted
+    token = _active.set(allowed)
+    try:
+        yield allowed
+    finally:
+        _active.reset(token)
+
+
+@contextmanager
+def scopes_disabled() -> Iterator[None]:
+    """Allow queries over every location: for superusers, data migrations and the demo seeder."""
+    token = _active.set(ALL_LOCATIONS)
+    try:
+        yield
+    finally:
+        _active.reset(token)
+
+
+def active_scope() -> frozenset[int] | _AllLocations | None:
+    """The allowed location ids, ALL_LOCATIONS, or None outside any scope."""
+    return _active.get()
+
+
+class ScopedManager(models.Manager):
+    """Default manager of tenant-owned models: refuses to query outside a scope."""
+
+    def get_queryset(self) -> models.QuerySet:
+        allowed = _active.get()
+        queryset = super().get_queryset()
+        if allowed is None:
+            raise ScopeError(
+                f"{self.model.__name__} queried outside a tenant scope: wrap the code in "
+                "campaigns.tenancy.scope(location) (or scopes_disabled() for superuser tools)."
+            )
+        if allowed is ALL_LOCATIONS:
+            return queryset
+        return queryset.filter(location_id__in=allowed)
+
+
+def locations_for(user: AbstractBaseUser | AnonymousUser) -> models.QuerySet[Location]:
+    """The locations a user may open: all for a superuser, else those with a membership."""
+    from campaigns.models import Location
+
+    if not user.is_authenticated or not user.is_active:
+        return Location.objects.none()
+    if user.is_superuser:
+        return Location.objects.all()
+    return Location.objects.filter(memberships__user=user)
+
+
+def role_for(user, location: Location) -> str | None:
+    """The user's role in a location ("manager" or "viewer"), or None for a non-member.
+
+    A superuser acts as a manager everywhere.
+    """
+    from campaigns.models import Membership
+
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Membership.Role.MANAGER
+    membership = (
+        Membership.objects.filter(user=user, location=location).values_list("role", flat=True).first()
+    )
+    return membership
+
+
+def resolve_location(user, slug: str) -> tuple[Location, str]:
+    """The location with ``slug`` and the user's role in it; 404 for a non-member.
+
+    A non-member gets the same 404 as for a slug that does not exist, so that a location's
+    existence does not leak.
+    """
+    from campaigns.models import Location, Membership
+
+    if not user.is_authenticated or not user.is_active:
+        raise Http404("No such location")
+    if user.is_superuser:
+        location = Location.objects.filter(slug=slug).first()
+        role = Membership.Role.MANAGER
+    else:
+        membership = (
+            Membership.objects.select_related("location")
+            .filter(user=user, location__slug=slug)
+            .first()
+        )
+        location, role = (membership.location, membership.role) if membership else (None, None)
+    if location is None:
+        raise Http404("No such location")
+    return location, role
+
+
+def user_scope(user) -> Iterable:
+    """A context manager scoping queries to what ``user`` may see (all of it for a superuser)."""
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return scopes_disabled()
+    return scope(*locations_for(user).values_list("pk", flat=True))
