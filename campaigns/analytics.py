@@ -18,6 +18,8 @@ from django.db.models import DecimalField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from campaigns import metrics as m
+from campaigns.display import money
+from campaigns.display import percent as pct
 from campaigns.models import Campaign, DailyMetric, FunnelStage, Location
 from campaigns.periods import Period
 from campaigns.tenancy import scope
@@ -162,7 +164,7 @@ class Pacing:
     def summary(self) -> str:
         """"ahead on spend, behind on leads" style sentence."""
         parts = [
-            f"{line.band} on {name}"
+            f"{line.band} on {name}" if line.band != "on pace" else f"on pace for {name}"
             for name, line in (("spend", self.spend), ("leads", self.leads),
                                ("conversions", self.conversions))
             if line is not None
@@ -294,17 +296,14 @@ CHANNEL_ROI_MARGIN = Decimal("0.5")
 LOW_CONVERSION_SHARE = Decimal("0.5")
 
 
-def pct(value: Decimal | None) -> str:
-    return "—" if value is None else f"{value * 100:.1f} %"
-
-
-def usd(value: Decimal) -> str:
-    return f"{m.money(value):,.2f}"
-
-
 def campaign_recommendations(report: CampaignReport) -> list[Recommendation]:
     """The rules that need only the campaign's own numbers."""
     c, figures, recs = report.campaign, report.current, []
+    currency = c.location.currency
+
+    def usd(value: Decimal) -> str:
+        return money(value, currency)
+
     roi, spend = figures.metrics.roi, figures.totals.spend
     if roi is not None and roi < 0:
         recs.append(Recommendation(
@@ -574,10 +573,15 @@ def channel_analytics(
 
     channel_rows = [row(c.value, c.label, n, b, t) for c, n, b, t in built]
     total = row("all", "All channels", sum(n for _, n, _, _ in built), all_budget, all_totals)
-    return ChannelAnalytics(period, channel_rows, total, channel_recommendations(channel_rows, total))
+    return ChannelAnalytics(
+        period, channel_rows, total,
+        channel_recommendations(channel_rows, total, location.currency),
+    )
 
 
-def channel_recommendations(rows: list[ChannelRow], total: ChannelRow) -> list[Recommendation]:
+def channel_recommendations(
+    rows: list[ChannelRow], total: ChannelRow, currency: str
+) -> list[Recommendation]:
     """Shift budget toward channels returning well above the location, away from the ones below."""
     location_roi = total.metrics.roi
     with_spend = [r for r in rows if r.metrics.roi is not None]
@@ -598,7 +602,8 @@ def channel_recommendations(rows: list[ChannelRow], total: ChannelRow) -> list[R
         elif r.metrics.roi < 0:
             recs.append(Recommendation(
                 "high", "channel_loses_money", r.label,
-                f"{r.label} loses money: ROI {pct(r.metrics.roi)} on {usd(r.totals.spend)} spent. "
+                f"{r.label} loses money: ROI {pct(r.metrics.roi)} on "
+                f"{money(r.totals.spend, currency)} spent. "
                 "Move its budget to a better channel or rework its campaigns.",
                 numbers,
             ))

@@ -74,11 +74,11 @@ class Period:
         name = params.get("period") or ("custom" if start_text or end_text else DEFAULT_PRESET)
         if name != "custom":
             return cls.preset_for(name, today=today, earliest=earliest)
-        start, end = _parse_day(start_text, "start"), _parse_day(end_text, "end")
+        start, end = parse_day(start_text, "start"), parse_day(end_text, "end")
         return cls(start, end, "custom")
 
 
-def _parse_day(text: str | None, which: str) -> date:
+def parse_day(text: str | None, which: str) -> date:
     if not text:
         raise ValidationError(f"Give a {which} date (YYYY-MM-DD).")
     try:

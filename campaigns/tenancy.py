@@ -1,8 +1,9 @@
 """The one tenant-scoping mechanism.
 
-Tenant-owned models (Campaign, DailyMetric, FunnelStage) use ``ScopedManager``: building a
-queryset outside ``scope(...)`` or ``scopes_disabled()`` raises ``ScopeError``, and inside a
-scope every queryset is filtered to the scope's locations. A forgotten filter therefore fails
+Tenant-owned models (Campaign, DailyMetric, FunnelStage) use ``ScopedManager``: a queryset
+built inside ``scope(...)`` is filtered to the scope's locations; one built outside any scope
+(and outside ``scopes_disabled()``) raises ``ScopeError`` as soon as it would touch the
+database, so that forms and modules can still declare querysets at import time. A forgotten filter therefore fails
 loudly in tests instead of leaking another location's rows (the django-scopes idea, as pretix
 uses it, in a few lines of our own so that it follows Django 6.1 and our nesting rule).
 
@@ -17,6 +18,7 @@ from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.db.models.sql import Query
 from django.http import Http404
 
 if TYPE_CHECKING:
@@ -76,17 +78,35 @@ def active_scope() -> frozenset[int] | _AllLocations | None:
     return _active.get()
 
 
+class UnscopedQuery(Query):
+    """The query of a queryset built outside any scope: it refuses to run, update or delete."""
+
+    def _refuse(self):
+        return ScopeError(
+            f"{self.model.__name__} queried outside a tenant scope: build the queryset inside "
+            "campaigns.tenancy.scope(location) (or scopes_disabled() for superuser tools)."
+        )
+
+    def get_compiler(self, using=None, connection=None, elide_empty=True):
+        raise self._refuse()
+
+    def chain(self, klass=None):
+        if klass is not None and not issubclass(klass, UnscopedQuery):  # update() / delete()
+            raise self._refuse()
+        return super().chain(klass)
+
+
 class ScopedManager(models.Manager):
-    """Default manager of tenant-owned models: refuses to query outside a scope."""
+    """Default manager of tenant-owned models: filtered to the active scope, loud outside it."""
 
     def get_queryset(self) -> models.QuerySet:
         allowed = _active.get()
-        queryset = super().get_queryset()
         if allowed is None:
-            raise ScopeError(
-                f"{self.model.__name__} queried outside a tenant scope: wrap the code in "
-                "campaigns.tenancy.scope(location) (or scopes_disabled() for superuser tools)."
+            return self._queryset_class(
+                model=self.model, query=UnscopedQuery(self.model), using=self._db,
+                hints=self._hints,
             )
+        queryset = super().get_queryset()
         if allowed is ALL_LOCATIONS:
             return queryset
         return queryset.filter(location_id__in=allowed)

@@ -1,0 +1,115 @@
+# Developer and CI entry points. `make help` lists the targets.
+#
+#   make run                      migrate, seed the demo data, serve on 127.0.0.1:8000
+#   make run PORT=8001            ... on another port
+#   make test PYTEST_ARGS='-x -k tenant'
+#   make test-postgres            the same suite on a throwaway PostgreSQL cluster
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+VENV := .venv
+PY := $(VENV)/bin/python
+# One stamp per set of extras: the install re-runs only when pyproject.toml changes
+# (or when .venv is re-created).
+BASE_STAMP := $(VENV)/.installed-base
+TEST_STAMP := $(VENV)/.installed-test
+
+# The dev server needs DEBUG on to serve static files; the settings default it off.
+RUN_ENV := DEBUG="$${DEBUG:-true}"
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PIP_NO_INPUT := 1
+
+.PHONY: help venv run migrate seed test test-postgres lint fmt bench clean
+
+help: ## List the targets
+	@echo "Usage: make TARGET [PORT=8000] [PYTEST_ARGS='...']"
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# ---------------------------------------------------------------- virtualenv
+
+venv: $(VENV)/pyvenv.cfg ## (internal) Create .venv with Python 3.13
+
+# Re-create .venv when its interpreter is gone or is not Python 3.13.
+ifneq ($(shell $(PY) -c 'import sys; print(sys.version_info[:2] == (3, 13))' 2>/dev/null),True)
+$(VENV)/pyvenv.cfg: FORCE
+endif
+
+# Interpreter search order: pyenv's 3.13 (pyenv may be installed but not on PATH),
+# then python3.13 on PATH. Each candidate must really be 3.13.
+$(VENV)/pyvenv.cfg:
+	@pyenv=$$(command -v pyenv || echo "$${PYENV_ROOT:-$$HOME/.pyenv}/bin/pyenv"); \
+	python=""; \
+	for candidate in \
+	    $$([ -x "$$pyenv" ] && "$$pyenv" which python3.13 2>/dev/null) \
+	    $$([ -x "$$pyenv" ] && ls -d "$$("$$pyenv" root)"/versions/3.13*/bin/python3.13 2>/dev/null | sort -rV) \
+	    $$(command -v python3.13); do \
+	  if "$$candidate" -c 'import sys; sys.exit(sys.version_info[:2] != (3, 13))' 2>/dev/null; then \
+	    python=$$candidate; break; \
+	  fi; \
+	done; \
+	if [ -z "$$python" ]; then \
+	  echo "Python 3.13 is needed: install it with pyenv (pyenv install 3.13) or your package manager" >&2; \
+	  exit 1; \
+	fi; \
+	echo "Creating $(VENV) with $$python"; \
+	rm -rf $(VENV); \
+	"$$python" -m venv $(VENV); \
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(BASE_STAMP): pyproject.toml $(VENV)/pyvenv.cfg
+	$(PY) -m pip install -e .
+	@touch $@
+
+$(TEST_STAMP): pyproject.toml $(VENV)/pyvenv.cfg
+	$(PY) -m pip install -e '.[test]'
+	@touch $@
+
+FORCE:
+
+# ---------------------------------------------------------------- app
+
+run: $(BASE_STAMP) ## Migrate, seed demo data (prints the logins), serve on 127.0.0.1:$PORT
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+migrate: $(BASE_STAMP) ## Apply database migrations
+	$(PY) manage.py migrate --noinput
+
+seed: $(BASE_STAMP) ## Load the demo data (prints the logins)
+	$(PY) manage.py seed_demo
+
+# ---------------------------------------------------------------- quality
+
+test: $(TEST_STAMP) ## Run the test suite on SQLite (PYTEST_ARGS passed to pytest)
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: $(TEST_STAMP) ## Run the test suite on a throwaway PostgreSQL cluster
+	bash .ci/postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(TEST_STAMP) ## Check lint and formatting (ruff); reports both before failing
+	@status=0; \
+	echo "ruff check ."; $(VENV)/bin/ruff check . || status=1; \
+	echo "ruff format --check ."; $(VENV)/bin/ruff format --check . || status=1; \
+	exit $$status
+
+fmt: $(TEST_STAMP) ## Format the code and apply safe lint fixes (ruff)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: $(TEST_STAMP) ## Run the benchmark (bench/run.py) if there is one
+	@if [ -f bench/run.py ]; then \
+	  echo "$(PY) bench/run.py"; $(PY) bench/run.py; \
+	else \
+	  echo "No benchmark yet (bench/run.py does not exist)."; \
+	fi
+
+clean: ## Remove .venv, caches and build leftovers (keeps db.sqlite3)
+	rm -rf $(VENV) .pytest_cache .ruff_cache build dist *.egg-info
+	find . -path ./.git -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

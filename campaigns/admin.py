@@ -1,0 +1,138 @@
+"""Django admin for data entry. Every view runs in the user's tenant scope (admin_site.py);
+location choices are limited here to the user's own locations."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Sum
+
+from campaigns import display, metrics, services
+from campaigns.forms import DailyMetricForm, FunnelStageForm, OnePerCampaignFormSet
+from campaigns.models import Campaign, DailyMetric, FunnelStage, Location, Membership
+from campaigns.tenancy import locations_for
+
+
+class LocationChoicesMixin:
+    """Offers only the user's own locations wherever a location is chosen."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "location":
+            kwargs["queryset"] = locations_for(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Location)
+class LocationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "external_id", "currency", "time_zone"]
+    search_fields = ["name", "slug", "external_id"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return locations_for(request.user)
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Membership)
+class MembershipAdmin(LocationChoicesMixin, admin.ModelAdmin):
+    list_display = ["user", "location", "role"]
+    list_filter = ["role", ("location", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["user__username", "location__name"]
+    list_select_related = ["user", "location"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(location__in=locations_for(request.user))
+
+
+class DailyMetricInline(admin.TabularInline):
+    model = DailyMetric
+    form = DailyMetricForm
+    formset = OnePerCampaignFormSet
+    fields = ["date", *DailyMetric.NUMBER_FIELDS]
+    ordering = ["-date"]
+    extra = 1
+
+
+class FunnelStageInline(admin.TabularInline):
+    model = FunnelStage
+    form = FunnelStageForm
+    formset = OnePerCampaignFormSet
+    fields = ["stage", "count"]
+    extra = 0
+    max_num = len(FunnelStage.Stage)
+
+
+@admin.register(Campaign)
+class CampaignAdmin(LocationChoicesMixin, admin.ModelAdmin):
+    list_display = ["name", "location", "channel", "status", "budget", "total_spend",
+                    "total_revenue", "roi", "cost_per_lead"]
+    list_filter = [("location", admin.RelatedOnlyFieldListFilter), "channel", "status"]
+    search_fields = ["name", "location__name"]
+    date_hierarchy = "start_date"
+    list_select_related = ["location"]
+    readonly_fields = ["completed_at", "created_at", "updated_at"]
+    inlines = [FunnelStageInline, DailyMetricInline]
+    actions = ["mark_completed"]
+    fieldsets = [
+        (None, {"fields": ["location", "name", "channel", "status"]}),
+        ("Money and dates", {"fields": ["budget", "start_date", "end_date"]}),
+        ("Targets", {"fields": ["target_leads", "target_conversions", "target_roi"]}),
+        ("History", {"fields": ["completed_at", "created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        # Key figures for the whole page in the changelist's one query.
+        return super().get_queryset(request).annotate(
+            spend_sum=Sum("daily_metrics__spend"),
+            revenue_sum=Sum("daily_metrics__revenue"),
+            leads_sum=Sum("daily_metrics__leads"),
+        )
+
+    @admin.display(description="Spend", ordering="spend_sum")
+    def total_spend(self, obj):
+        return display.money(obj.spend_sum or 0, obj.location.currency)
+
+    @admin.display(description="Revenue", ordering="revenue_sum")
+    def total_revenue(self, obj):
+        return display.money(obj.revenue_sum or 0, obj.location.currency)
+
+    @admin.display(description="ROI")
+    def roi(self, obj):
+        return display.percent(metrics.roi(obj.revenue_sum or 0, obj.spend_sum or 0))
+
+    @admin.display(description="CPL")
+    def cost_per_lead(self, obj):
+        cpl = metrics.cost_per_lead(obj.spend_sum or 0, obj.leads_sum or 0)
+        return display.money(cpl, obj.location.currency)
+
+    @admin.action(description="Mark selected campaigns completed")
+    def mark_completed(self, request, queryset):
+        campaigns = list(queryset.exclude(status=Campaign.Status.COMPLETED))
+        for campaign in campaigns:
+            services.complete_campaign(campaign=campaign)
+        self.message_user(request, f"{len(campaigns)} campaign(s) marked completed.",
+                          messages.SUCCESS)
+
+
+@admin.register(DailyMetric)
+class DailyMetricAdmin(admin.ModelAdmin):
+    form = DailyMetricForm
+    list_display = ["date", "campaign", "location", *DailyMetric.NUMBER_FIELDS]
+    list_filter = [("location", admin.RelatedOnlyFieldListFilter), "campaign__channel"]
+    search_fields = ["campaign__name"]
+    date_hierarchy = "date"
+    list_select_related = ["campaign", "location"]
+    ordering = ["-date"]
+
+
+@admin.register(FunnelStage)
+class FunnelStageAdmin(admin.ModelAdmin):
+    form = FunnelStageForm
+    list_display = ["campaign", "stage", "count", "location"]
+    list_filter = [("location", admin.RelatedOnlyFieldListFilter), "stage"]
+    search_fields = ["campaign__name"]
+    list_select_related = ["campaign", "location"]

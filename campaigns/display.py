@@ -1,0 +1,36 @@
+"""Formatting of numbers for people: money with its currency, percentages, "—" for undefined.
+
+Used by the text report, the admin and (as template filters) the pages.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from campaigns.metrics import money as round_money
+
+SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
+DASH = "—"
+
+
+def money(value: Decimal | None, currency: str = "USD") -> str:
+    """$41.67, -$1,200.00, or — when undefined."""
+    if value is None:
+        return DASH
+    amount = round_money(Decimal(value))
+    symbol = SYMBOLS.get(currency)
+    text = f"{abs(amount):,.2f}"
+    text = f"{symbol}{text}" if symbol else f"{text} {currency}"
+    return f"-{text}" if amount < 0 else text
+
+
+def percent(value: Decimal | None, places: int = 1) -> str:
+    """A ratio as a percentage: 2.6 → 260.0 %."""
+    if value is None:
+        return DASH
+    return f"{Decimal(value) * 100:,.{places}f} %"
+
+
+def ratio_x(value: Decimal | None) -> str:
+    """A multiple such as ROAS: 3.6 → 3.60x."""
+    return DASH if value is None else f"{Decimal(value):,.2f}x"

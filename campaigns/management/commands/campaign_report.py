@@ -1,0 +1,87 @@
+"""Print a campaign's performance report as text or as the report JSON."""
+
+import json
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from campaigns import analytics
+from campaigns.display import money, percent, ratio_x
+from campaigns.models import Campaign, Location
+from campaigns.periods import Period, parse_day
+from campaigns.serialize import report_dict
+from campaigns.tenancy import scope
+
+
+class Command(BaseCommand):
+    help = "Show a campaign's report: CAMPAIGN is its id or exact name within the location."
+
+    def add_arguments(self, parser):
+        parser.add_argument("location_slug")
+        parser.add_argument("campaign", help="campaign id or exact name")
+        parser.add_argument("--start", help="first day (YYYY-MM-DD); default: campaign start")
+        parser.add_argument("--end", help="last day (YYYY-MM-DD); default: campaign end or today")
+        parser.add_argument("--format", choices=["text", "json"], default="text")
+
+    def handle(self, *args, location_slug, campaign, start, end, format, **options):
+        location = Location.objects.filter(slug=location_slug).first()
+        if location is None:
+            raise CommandError(f"No location with slug “{location_slug}”.")
+        with scope(location):
+            found = Campaign.objects.for_location(location).filter(name=campaign).first()
+            if found is None and campaign.isdigit():
+                found = Campaign.objects.for_location(location).filter(pk=int(campaign)).first()
+            if found is None:
+                raise CommandError(f"No campaign “{campaign}” in {location.name}.")
+            try:
+                whole = analytics.lifetime_period(found)
+                period = Period(
+                    parse_day(start, "start") if start else whole.start,
+                    parse_day(end, "end") if end else whole.end,
+                )
+            except ValidationError as error:
+                raise CommandError(" ".join(error.messages)) from None
+            report = analytics.campaign_report(found, period)
+        if format == "json":
+            self.stdout.write(json.dumps(report_dict(report), indent=2))
+        else:
+            self.stdout.write(render_text(report, location.currency))
+
+
+def render_text(report: analytics.CampaignReport, currency: str) -> str:
+    c, t, mx = report.campaign, report.totals, report.metrics
+    lines = [
+        f"{c.name} ({c.get_channel_display()}, {c.get_status_display().lower()})",
+        f"Period: {report.period.start} to {report.period.end}",
+        "",
+        f"Budget:              {money(c.budget, currency)} ({percent(mx.budget_used)} used)",
+        f"Spend / revenue:     {money(t.spend, currency)} / {money(t.revenue, currency)}",
+        f"Profit:              {money(mx.profit, currency)} (margin {percent(mx.profit_margin)})",
+        f"Leads:               {t.leads:,} ({t.qualified_leads:,} qualified, {t.hot_leads:,} hot)",
+        f"Conversions:         {t.conversions:,}",
+        f"Lead-to-conversion:  {percent(mx.conversion_rate)}",
+        f"Cost per lead:       {money(mx.cost_per_lead, currency)}",
+        f"Cost per conversion: {money(mx.cost_per_conversion, currency)}",
+        f"ROI:                 {percent(mx.roi)} (ROAS {ratio_x(mx.roas)})",
+        f"Funnel efficiency:   {percent(report.funnel.overall_efficiency, places=2)}"
+        f" ({report.funnel.source})",
+    ]
+    if report.funnel.bottleneck:
+        b = report.funnel.bottleneck
+        lines.append(f"Bottleneck:          {b.from_stage} → {b.to_stage} ({percent(b.rate)})")
+    lines.append("Targets:")
+    for name, target in report.targets.items():
+        if target.target is None:
+            lines.append(f"  {name:<12} no target set")
+            continue
+        if name == "roi":
+            text = f"{percent(target.actual)} of {percent(target.target)}"
+        else:
+            text = f"{target.actual:,} of {target.target:,}"
+        lines.append(f"  {name:<12} {text} ({percent(target.achievement, places=0)})")
+    if report.pacing:
+        lines.append(f"Pacing:              {report.pacing.summary}")
+    if report.recommendations:
+        lines.append("Recommendations:")
+        lines.extend(f"  [{r.priority}] {r.message}" for r in report.recommendations)
+    return "\n".join(lines)
