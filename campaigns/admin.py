@@ -68,8 +68,17 @@ class FunnelStageInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(LocationChoicesMixin, admin.ModelAdmin):
-    list_display = ["name", "location", "channel", "status", "budget", "total_spend",
-                    "total_revenue", "roi", "cost_per_lead"]
+    list_display = [
+        "name",
+        "location",
+        "channel",
+        "status",
+        "budget",
+        "total_spend",
+        "total_revenue",
+        "roi",
+        "cost_per_lead",
+    ]
     list_filter = [("location", admin.RelatedOnlyFieldListFilter), "channel", "status"]
     search_fields = ["name", "location__name"]
     date_hierarchy = "start_date"
@@ -86,10 +95,14 @@ class CampaignAdmin(LocationChoicesMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Key figures for the whole page in the changelist's one query.
-        return super().get_queryset(request).annotate(
-            spend_sum=Sum("daily_metrics__spend"),
-            revenue_sum=Sum("daily_metrics__revenue"),
-            leads_sum=Sum("daily_metrics__leads"),
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                spend_sum=Sum("daily_metrics__spend"),
+                revenue_sum=Sum("daily_metrics__revenue"),
+                leads_sum=Sum("daily_metrics__leads"),
+            )
         )
 
     @admin.display(description="Spend", ordering="spend_sum")
@@ -114,8 +127,9 @@ class CampaignAdmin(LocationChoicesMixin, admin.ModelAdmin):
         campaigns = list(queryset.exclude(status=Campaign.Status.COMPLETED))
         for campaign in campaigns:
             services.complete_campaign(campaign=campaign)
-        self.message_user(request, f"{len(campaigns)} campaign(s) marked completed.",
-                          messages.SUCCESS)
+        self.message_user(
+            request, f"{len(campaigns)} campaign(s) marked completed.", messages.SUCCESS
+        )
 
 
 @admin.register(DailyMetric)

@@ -50,8 +50,11 @@ class Totals:
     def from_values(cls, values: dict, prefix: str = "") -> Totals:
         return cls(
             **{
-                name: (Decimal(values[prefix + name]) if name in DailyMetric.MONEY_FIELDS
-                       else int(values[prefix + name]))
+                name: (
+                    Decimal(values[prefix + name])
+                    if name in DailyMetric.MONEY_FIELDS
+                    else int(values[prefix + name])
+                )
                 for name in DailyMetric.NUMBER_FIELDS
             }
         )
@@ -62,7 +65,7 @@ class Totals:
 
 
 def sums(prefix: str, condition: Q | None = None, path: str = "") -> dict:
-    """Aggregate expressions summing every daily number, optionally only the rows in ``condition``."""
+    """Expressions summing every daily number, optionally only over the rows in ``condition``."""
     expressions = {}
     for name in DailyMetric.NUMBER_FIELDS:
         zero = Value(Decimal("0")) if name in DailyMetric.MONEY_FIELDS else Value(0)
@@ -115,8 +118,16 @@ class Metrics:
 
 
 #: Headline figures whose change against the previous period is reported.
-HEADLINE = ("leads", "conversions", "revenue", "spend", "profit", "roi", "cost_per_lead",
-            "conversion_rate")
+HEADLINE = (
+    "leads",
+    "conversions",
+    "revenue",
+    "spend",
+    "profit",
+    "roi",
+    "cost_per_lead",
+    "conversion_rate",
+)
 
 
 @dataclass(frozen=True)
@@ -128,8 +139,10 @@ class PeriodFigures:
     metrics: Metrics
 
     def value(self, name: str):
-        return getattr(self.totals, name) if hasattr(self.totals, name) else getattr(
-            self.metrics, name
+        return (
+            getattr(self.totals, name)
+            if hasattr(self.totals, name)
+            else getattr(self.metrics, name)
         )
 
 
@@ -162,11 +175,14 @@ class Pacing:
 
     @property
     def summary(self) -> str:
-        """"ahead on spend, behind on leads" style sentence."""
+        """ "ahead on spend, behind on leads" style sentence."""
         parts = [
             f"{line.band} on {name}" if line.band != "on pace" else f"on pace for {name}"
-            for name, line in (("spend", self.spend), ("leads", self.leads),
-                               ("conversions", self.conversions))
+            for name, line in (
+                ("spend", self.spend),
+                ("leads", self.leads),
+                ("conversions", self.conversions),
+            )
             if line is not None
         ]
         return ", ".join(parts)
@@ -246,10 +262,13 @@ def funnel(recorded: dict[str, int], totals: Totals) -> Funnel:
     steps, previous = [], None
     for stage, count in zip(STAGES, counts, strict=True):
         rate = m.ratio(count, previous) if count is not None and previous else None
-        steps.append(FunnelStep(stage.value, stage.label, count, rate,
-                                None if rate is None else 1 - rate))
+        steps.append(
+            FunnelStep(stage.value, stage.label, count, rate, None if rate is None else 1 - rate)
+        )
         previous = count
-    rated = [(i, s.rate_from_previous) for i, s in enumerate(steps) if s.rate_from_previous is not None]
+    rated = [
+        (i, s.rate_from_previous) for i, s in enumerate(steps) if s.rate_from_previous is not None
+    ]
     bottleneck = None
     if rated:
         i, rate = min(rated, key=lambda pair: pair[1])
@@ -306,43 +325,74 @@ def campaign_recommendations(report: CampaignReport) -> list[Recommendation]:
 
     roi, spend = figures.metrics.roi, figures.totals.spend
     if roi is not None and roi < 0:
-        recs.append(Recommendation(
-            "high", "negative_roi", c.name,
-            f"Pause or rework “{c.name}”: ROI {pct(roi)} on {usd(spend)} spent.",
-            {"roi": roi, "spend": spend, "revenue": figures.totals.revenue},
-        ))
+        recs.append(
+            Recommendation(
+                "high",
+                "negative_roi",
+                c.name,
+                f"Pause or rework “{c.name}”: ROI {pct(roi)} on {usd(spend)} spent.",
+                {"roi": roi, "spend": spend, "revenue": figures.totals.revenue},
+            )
+        )
     left = c.budget - report.lifetime.spend
-    if (c.status == Campaign.Status.ACTIVE and c.target_roi is not None and roi is not None
-            and roi >= c.target_roi and left > 0):
-        recs.append(Recommendation(
-            "medium", "scale_up", c.name,
-            f"Scale up “{c.name}”: ROI {pct(roi)} beats its {pct(c.target_roi)} target "
-            f"with {usd(left)} of budget left.",
-            {"roi": roi, "target_roi": c.target_roi, "budget_left": left},
-        ))
+    if (
+        c.status == Campaign.Status.ACTIVE
+        and c.target_roi is not None
+        and roi is not None
+        and roi >= c.target_roi
+        and left > 0
+    ):
+        recs.append(
+            Recommendation(
+                "medium",
+                "scale_up",
+                c.name,
+                f"Scale up “{c.name}”: ROI {pct(roi)} beats its {pct(c.target_roi)} target "
+                f"with {usd(left)} of budget left.",
+                {"roi": roi, "target_roi": c.target_roi, "budget_left": left},
+            )
+        )
     p = report.pacing
     if p is not None and c.status != Campaign.Status.COMPLETED:
-        behind = [(n, line) for n, line in (("leads", p.leads), ("conversions", p.conversions))
-                  if line is not None and line.band == "behind"]
+        behind = [
+            (n, line)
+            for n, line in (("leads", p.leads), ("conversions", p.conversions))
+            if line is not None and line.band == "behind"
+        ]
         if behind and p.spend.band == "ahead":
             name, line = behind[0]
-            recs.append(Recommendation(
-                "high", "overspending_underdelivering", c.name,
-                f"“{c.name}” is ahead on spend ({usd(p.spend.actual)} of {usd(p.spend.expected)} "
-                f"expected by now) but behind on {name} ({line.actual:.0f} of "
-                f"{line.expected:.0f} expected): review targeting before spending more.",
-                {"spend": p.spend.actual, "expected_spend": p.spend.expected,
-                 name: line.actual, f"expected_{name}": line.expected},
-            ))
+            recs.append(
+                Recommendation(
+                    "high",
+                    "overspending_underdelivering",
+                    c.name,
+                    f"“{c.name}” is ahead on spend ({usd(p.spend.actual)} of "
+                    f"{usd(p.spend.expected)} expected by now) but behind on {name} "
+                    f"({line.actual:.0f} of {line.expected:.0f} expected): review targeting before spending more.",
+                    {
+                        "spend": p.spend.actual,
+                        "expected_spend": p.spend.expected,
+                        name: line.actual,
+                        f"expected_{name}": line.expected,
+                    },
+                )
+            )
         elif behind:
             name, line = behind[0]
-            recs.append(Recommendation(
-                "medium", "behind_on_results", c.name,
-                f"“{c.name}” is behind on {name}: {line.actual:.0f} of {line.expected:.0f} "
-                f"expected by now, projected {line.projected:.0f}.",
-                {name: line.actual, f"expected_{name}": line.expected,
-                 f"projected_{name}": line.projected},
-            ))
+            recs.append(
+                Recommendation(
+                    "medium",
+                    "behind_on_results",
+                    c.name,
+                    f"“{c.name}” is behind on {name}: {line.actual:.0f} of {line.expected:.0f} "
+                    f"expected by now, projected {line.projected:.0f}.",
+                    {
+                        name: line.actual,
+                        f"expected_{name}": line.expected,
+                        f"projected_{name}": line.projected,
+                    },
+                )
+            )
     return recs
 
 
@@ -466,15 +516,19 @@ def compare_campaigns(
     with scope(location):
         reports = campaign_reports(
             Campaign.objects.for_location(location).filter(pk__in=list(campaign_ids)),
-            period, today=today,
+            period,
+            today=today,
         )
     by_roi = _ranked(reports, "roi")
     best = by_roi[0] if by_roi and by_roi[0].metrics.roi is not None else None
     under = [
-        r for r in reports
+        r
+        for r in reports
         if r.metrics.roi is not None
-        and (r.metrics.roi < 0 or (r.campaign.target_roi is not None
-                                   and r.metrics.roi < r.campaign.target_roi))
+        and (
+            r.metrics.roi < 0
+            or (r.campaign.target_roi is not None and r.metrics.roi < r.campaign.target_roi)
+        )
     ]
     recs = [rec for r in reports for rec in r.recommendations]
     pooled = sum((r.totals for r in reports), Totals())
@@ -482,21 +536,34 @@ def compare_campaigns(
     for r in reports:
         rate = r.metrics.conversion_rate
         if group_rate and rate is not None and rate < group_rate * LOW_CONVERSION_SHARE:
-            recs.append(Recommendation(
-                "low", "low_conversion", r.campaign.name,
-                f"“{r.campaign.name}” converts {pct(rate)} of its leads against "
-                f"{pct(group_rate)} for the group: check lead quality and follow-up.",
-                {"conversion_rate": rate, "group_conversion_rate": group_rate},
-            ))
+            recs.append(
+                Recommendation(
+                    "low",
+                    "low_conversion",
+                    r.campaign.name,
+                    f"“{r.campaign.name}” converts {pct(rate)} of its leads against "
+                    f"{pct(group_rate)} for the group: check lead quality and follow-up.",
+                    {"conversion_rate": rate, "group_conversion_rate": group_rate},
+                )
+            )
     worst = by_roi[-1] if by_roi else None
-    if (best and worst and worst is not best and worst.metrics.roi is not None
-            and best.metrics.roi - worst.metrics.roi >= CHANNEL_ROI_MARGIN):
-        recs.append(Recommendation(
-            "medium", "reallocate_budget", best.campaign.name,
-            f"Move budget from “{worst.campaign.name}” (ROI {pct(worst.metrics.roi)}) to "
-            f"“{best.campaign.name}” (ROI {pct(best.metrics.roi)}).",
-            {"from_roi": worst.metrics.roi, "to_roi": best.metrics.roi},
-        ))
+    if (
+        best
+        and worst
+        and worst is not best
+        and worst.metrics.roi is not None
+        and best.metrics.roi - worst.metrics.roi >= CHANNEL_ROI_MARGIN
+    ):
+        recs.append(
+            Recommendation(
+                "medium",
+                "reallocate_budget",
+                best.campaign.name,
+                f"Move budget from “{worst.campaign.name}” (ROI {pct(worst.metrics.roi)}) to "
+                f"“{best.campaign.name}” (ROI {pct(best.metrics.roi)}).",
+                {"from_roi": worst.metrics.roi, "to_roi": best.metrics.roi},
+            )
+        )
     return Comparison(
         period=period,
         reports=reports,
@@ -542,10 +609,9 @@ def channel_analytics(
     """
     with scope(location):
         base = campaigns if campaigns is not None else Campaign.objects.for_location(location)
-        per_campaign = base.annotate(**sums("", in_period(period, "daily_metrics__"),
-                                            "daily_metrics__")).values(
-            "channel", "budget", *DailyMetric.NUMBER_FIELDS
-        )
+        per_campaign = base.annotate(
+            **sums("", in_period(period, "daily_metrics__"), "daily_metrics__")
+        ).values("channel", "budget", *DailyMetric.NUMBER_FIELDS)
         grouped: dict[str, list[dict]] = defaultdict(list)
         for row in per_campaign:
             grouped[row["channel"]].append(row)
@@ -563,18 +629,25 @@ def channel_analytics(
 
     def row(channel_value, label, count, budget, totals) -> ChannelRow:
         return ChannelRow(
-            channel=channel_value, label=label, campaigns=count, budget=budget, totals=totals,
+            channel=channel_value,
+            label=label,
+            campaigns=count,
+            budget=budget,
+            totals=totals,
             metrics=Metrics.of(totals, budget),
             budget_share=m.ratio(budget, all_budget),
             spend_share=m.ratio(totals.spend, all_totals.spend),
-            profit_share=m.ratio(totals.profit, all_totals.profit) if all_totals.profit > 0
+            profit_share=m.ratio(totals.profit, all_totals.profit)
+            if all_totals.profit > 0
             else None,
         )
 
     channel_rows = [row(c.value, c.label, n, b, t) for c, n, b, t in built]
     total = row("all", "All channels", sum(n for _, n, _, _ in built), all_budget, all_totals)
     return ChannelAnalytics(
-        period, channel_rows, total,
+        period,
+        channel_rows,
+        total,
         channel_recommendations(channel_rows, total, location.currency),
     )
 
@@ -590,30 +663,46 @@ def channel_recommendations(
     recs = []
     for r in with_spend:
         gap = r.metrics.roi - location_roi
-        numbers = {"channel_roi": r.metrics.roi, "location_roi": location_roi,
-                   "spend_share": r.spend_share, "profit_share": r.profit_share}
+        numbers = {
+            "channel_roi": r.metrics.roi,
+            "location_roi": location_roi,
+            "spend_share": r.spend_share,
+            "profit_share": r.profit_share,
+        }
         if gap >= CHANNEL_ROI_MARGIN:
-            recs.append(Recommendation(
-                "medium", "channel_outperforms", r.label,
-                f"Shift budget toward {r.label}: ROI {pct(r.metrics.roi)} against "
-                f"{pct(location_roi)} for the location, on {pct(r.spend_share)} of the spend.",
-                numbers,
-            ))
+            recs.append(
+                Recommendation(
+                    "medium",
+                    "channel_outperforms",
+                    r.label,
+                    f"Shift budget toward {r.label}: ROI {pct(r.metrics.roi)} against "
+                    f"{pct(location_roi)} for the location, on {pct(r.spend_share)} of the spend.",
+                    numbers,
+                )
+            )
         elif r.metrics.roi < 0:
-            recs.append(Recommendation(
-                "high", "channel_loses_money", r.label,
-                f"{r.label} loses money: ROI {pct(r.metrics.roi)} on "
-                f"{money(r.totals.spend, currency)} spent. "
-                "Move its budget to a better channel or rework its campaigns.",
-                numbers,
-            ))
+            recs.append(
+                Recommendation(
+                    "high",
+                    "channel_loses_money",
+                    r.label,
+                    f"{r.label} loses money: ROI {pct(r.metrics.roi)} on "
+                    f"{money(r.totals.spend, currency)} spent. "
+                    "Move its budget to a better channel or rework its campaigns.",
+                    numbers,
+                )
+            )
         elif gap <= -CHANNEL_ROI_MARGIN:
-            recs.append(Recommendation(
-                "low", "channel_underperforms", r.label,
-                f"{r.label} returns ROI {pct(r.metrics.roi)} against {pct(location_roi)} for "
-                "the location: consider moving budget away from it.",
-                numbers,
-            ))
+            recs.append(
+                Recommendation(
+                    "low",
+                    "channel_underperforms",
+                    r.label,
+                    f"{r.label} returns ROI {pct(r.metrics.roi)} against {pct(location_roi)} for "
+                    "the location: consider moving budget away from it.",
+                    numbers,
+                )
+            )
     return sort_recommendations(recs)
 
 
@@ -635,22 +724,22 @@ def location_summaries(locations: Iterable[Location], period: Period) -> list[Lo
     with scope(*locations):
         rows = {
             row["location_id"]: row
-            for row in DailyMetric.objects.filter(
-                date__gte=previous.start, date__lte=period.end
-            ).values("location_id").annotate(
-                **sums("cur_", in_period(period)), **sums("prev_", in_period(previous))
-            )
+            for row in DailyMetric.objects.filter(date__gte=previous.start, date__lte=period.end)
+            .values("location_id")
+            .annotate(**sums("cur_", in_period(period)), **sums("prev_", in_period(previous)))
         }
     summaries = []
     for location in locations:
         values = rows.get(location.pk)
         current = Totals.from_values(values, "cur_") if values else Totals()
         before = Totals.from_values(values, "prev_") if values else Totals()
-        summaries.append(LocationSummary(
-            location,
-            PeriodFigures(period, current, Metrics.of(current)),
-            PeriodFigures(previous, before, Metrics.of(before)),
-        ))
+        summaries.append(
+            LocationSummary(
+                location,
+                PeriodFigures(period, current, Metrics.of(current)),
+                PeriodFigures(previous, before, Metrics.of(before)),
+            )
+        )
     return summaries
 
 

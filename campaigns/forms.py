@@ -14,8 +14,18 @@ from campaigns.models import Campaign, DailyMetric, FunnelStage
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = ["location", "name", "channel", "status", "budget", "start_date", "end_date",
-                  "target_leads", "target_conversions", "target_roi"]
+        fields = [
+            "location",
+            "name",
+            "channel",
+            "status",
+            "budget",
+            "start_date",
+            "end_date",
+            "target_leads",
+            "target_conversions",
+            "target_roi",
+        ]
 
 
 class OnePerCampaignForm(forms.ModelForm):
@@ -30,8 +40,10 @@ class OnePerCampaignForm(forms.ModelForm):
         value = cleaned.get(self.unique_field)
         if campaign is not None and campaign.pk is not None and value is not None:
             taken = (
-                type(self.instance).objects.filter(
-                    location_id=campaign.location_id, campaign=campaign,
+                type(self.instance)
+                .objects.filter(
+                    location_id=campaign.location_id,
+                    campaign=campaign,
                     **{self.unique_field: value},
                 )
                 .exclude(pk=self.instance.pk)

@@ -129,7 +129,7 @@ def change(current: Decimal | int | None, previous: Decimal | int | None) -> Dec
 
 
 def pace_band(actual: Decimal | int | None, expected: Decimal | int | None) -> str | None:
-    """"ahead", "on pace" or "behind": actual within ±10 % of expected is on pace."""
+    """ "ahead", "on pace" or "behind": actual within ±10 % of expected is on pace."""
     if actual is None or expected is None:
         return None
     actual, expected = Decimal(actual), Decimal(expected)

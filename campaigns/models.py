@@ -82,7 +82,9 @@ class Membership(models.Model):
         Location, on_delete=models.CASCADE, related_name="memberships", db_index=False
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         db_index=False,
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
@@ -91,9 +93,7 @@ class Membership(models.Model):
         ordering = ["location__name", "user__username"]
         constraints = [
             models.UniqueConstraint(fields=["location", "user"], name="membership_unique"),
-            models.CheckConstraint(
-                condition=Q(role__in=Role.values), name="membership_role_valid"
-            ),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
         ]
         indexes = [models.Index(fields=["user", "location"], name="membership_user_idx")]
 
@@ -185,7 +185,8 @@ class Campaign(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.end_date and self.start_date and self.end_date < self.start_date:
+        start, end = self.start_date, self.end_date
+        if isinstance(start, date) and isinstance(end, date) and end < start:
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
 
 
@@ -204,10 +205,12 @@ class DailyMetric(models.Model):
     NUMBER_FIELDS = COUNT_FIELDS + MONEY_FIELDS
 
     # Both foreign keys are indexed through the (location, campaign, date) constraint.
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+",
-                                 db_index=False)
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE,
-                                 related_name="daily_metrics", db_index=False)
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="daily_metrics", db_index=False
+    )
     date = models.DateField()
     impressions = models.PositiveBigIntegerField(default=0)
     clicks = models.PositiveBigIntegerField(default=0)
@@ -228,9 +231,19 @@ class DailyMetric(models.Model):
                 fields=["location", "campaign", "date"], name="dailymetric_campaign_date_unique"
             ),
             *[
-                models.CheckConstraint(condition=Q(**{f"{f}__gte": 0}), name=f"dailymetric_{f}_nonneg")
-                for f in ("impressions", "clicks", "leads", "qualified_leads", "hot_leads",
-                          "conversions", "revenue", "spend")
+                models.CheckConstraint(
+                    condition=Q(**{f"{f}__gte": 0}), name=f"dailymetric_{f}_nonneg"
+                )
+                for f in (
+                    "impressions",
+                    "clicks",
+                    "leads",
+                    "qualified_leads",
+                    "hot_leads",
+                    "conversions",
+                    "revenue",
+                    "spend",
+                )
             ],
             models.CheckConstraint(
                 condition=Q(qualified_leads__lte=F("leads")),
@@ -248,22 +261,22 @@ class DailyMetric(models.Model):
     def __str__(self) -> str:
         return f"{self.campaign} on {self.date:%Y-%m-%d}"
 
-    def clean(self) -> None:
-        """The same rules as the database constraints, with messages next to the fields."""
-        errors = {}
-        if self.qualified_leads is not None and self.leads is not None:
-            if self.qualified_leads > self.leads:
-                errors["qualified_leads"] = "Qualified leads cannot exceed leads."
-        if self.hot_leads is not None and self.qualified_leads is not None:
-            if self.hot_leads > self.qualified_leads:
-                errors["hot_leads"] = "Hot leads cannot exceed qualified leads."
-        if errors:
-            raise ValidationError(errors)
-
     def save(self, *args, **kwargs) -> None:
         # The location always follows the campaign: no form or API can make them differ.
         self.location_id = self.campaign.location_id
         super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        """The same rules as the database constraints, with messages next to the fields."""
+        leads, qualified, hot = self.leads, self.qualified_leads, self.hot_leads
+        errors = {}
+        # Values that failed their own field's validation (not integers) are reported there.
+        if all(isinstance(v, int) for v in (leads, qualified)) and qualified > leads:
+            errors["qualified_leads"] = "Qualified leads cannot exceed leads."
+        if all(isinstance(v, int) for v in (qualified, hot)) and hot > qualified:
+            errors["hot_leads"] = "Hot leads cannot exceed qualified leads."
+        if errors:
+            raise ValidationError(errors)
 
 
 class FunnelStage(models.Model):
@@ -276,10 +289,12 @@ class FunnelStage(models.Model):
         INTENT = "intent", "Intent"
         CONVERSION = "conversion", "Conversion"
 
-    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="+",
-                                 db_index=False)
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE,
-                                 related_name="funnel_stages", db_index=False)
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="funnel_stages", db_index=False
+    )
     stage = models.CharField(max_length=15, choices=Stage.choices)
     count = models.PositiveBigIntegerField(default=0)
 
@@ -292,8 +307,9 @@ class FunnelStage(models.Model):
                 fields=["location", "campaign", "stage"], name="funnelstage_campaign_stage_unique"
             ),
             models.CheckConstraint(
-                condition=Q(stage__in=["awareness", "interest", "consideration", "intent",
-                                       "conversion"]),
+                condition=Q(
+                    stage__in=["awareness", "interest", "consideration", "intent", "conversion"]
+                ),
                 name="funnelstage_stage_valid",
             ),
             models.CheckConstraint(condition=Q(count__gte=0), name="funnelstage_count_nonneg"),

@@ -9,8 +9,17 @@ from campaigns import metrics as m
 from campaigns.analytics import CampaignReport, PaceLine, Recommendation, Totals
 
 MONEY_NAMES = {
-    "revenue", "spend", "profit", "budget", "cost_per_lead", "cost_per_qualified_lead", "cpc",
-    "cost_per_conversion", "break_even_revenue", "expected_spend", "projected_spend",
+    "revenue",
+    "spend",
+    "profit",
+    "budget",
+    "cost_per_lead",
+    "cost_per_qualified_lead",
+    "cpc",
+    "cost_per_conversion",
+    "break_even_revenue",
+    "expected_spend",
+    "projected_spend",
     "budget_left",
 }
 RATIO_PLACES = Decimal("0.000001")
@@ -48,21 +57,31 @@ def _pace_value(line: PaceLine | None, name: str, key: str) -> str | float | Non
 
 
 def recommendation_dict(rec: Recommendation) -> dict:
-    return {"priority": rec.priority, "rule": rec.rule, "subject": rec.subject,
-            "message": rec.message,
-            "numbers": {k: number(k, v) for k, v in rec.numbers.items()}}
+    return {
+        "priority": rec.priority,
+        "rule": rec.rule,
+        "subject": rec.subject,
+        "message": rec.message,
+        "numbers": {k: number(k, v) for k, v in rec.numbers.items()},
+    }
 
 
 def report_dict(report: CampaignReport) -> dict:
     c = report.campaign
-    metrics = {name: number(name, getattr(report.metrics, name))
-               for name in report.metrics.__dataclass_fields__}
+    metrics = {
+        name: number(name, getattr(report.metrics, name))
+        for name in report.metrics.__dataclass_fields__
+    }
     p = report.pacing
     funnel = report.funnel
     return {
         "campaign": {
-            "id": c.pk, "name": c.name, "channel": c.channel, "status": c.status,
-            "budget": money_text(c.budget), "start_date": c.start_date.isoformat(),
+            "id": c.pk,
+            "name": c.name,
+            "channel": c.channel,
+            "status": c.status,
+            "budget": money_text(c.budget),
+            "start_date": c.start_date.isoformat(),
             "end_date": c.end_date.isoformat() if c.end_date else None,
         },
         "period": {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()},
@@ -74,33 +93,54 @@ def report_dict(report: CampaignReport) -> dict:
             "totals": totals_dict(report.previous.totals),
             "changes": {k: ratio_number(v) for k, v in report.changes.items()},
         },
-        "pacing": None if p is None else {
+        "pacing": None
+        if p is None
+        else {
             "as_of": p.as_of.isoformat(),
             "days_elapsed": p.days_elapsed,
             "total_days": p.total_days,
-            **{f"{key}_{name}": _pace_value(line, name, key)
-               for name, line in (("spend", p.spend), ("leads", p.leads),
-                                  ("conversions", p.conversions))
-               for key in ("expected", "projected")},
-            "bands": {name: line.band for name, line in (
-                ("spend", p.spend), ("leads", p.leads), ("conversions", p.conversions)) if line},
+            **{
+                f"{key}_{name}": _pace_value(line, name, key)
+                for name, line in (
+                    ("spend", p.spend),
+                    ("leads", p.leads),
+                    ("conversions", p.conversions),
+                )
+                for key in ("expected", "projected")
+            },
+            "bands": {
+                name: line.band
+                for name, line in (
+                    ("spend", p.spend),
+                    ("leads", p.leads),
+                    ("conversions", p.conversions),
+                )
+                if line
+            },
             "summary": p.summary,
         },
         "funnel": {
             "source": funnel.source,
-            "stages": [{"stage": s.stage, "count": s.count,
-                        "rate_from_previous": ratio_number(s.rate_from_previous)}
-                       for s in funnel.stages],
+            "stages": [
+                {
+                    "stage": s.stage,
+                    "count": s.count,
+                    "rate_from_previous": ratio_number(s.rate_from_previous),
+                }
+                for s in funnel.stages
+            ],
             "overall_efficiency": ratio_number(funnel.overall_efficiency),
-            "bottleneck": None if funnel.bottleneck is None else {
-                "from": funnel.bottleneck.from_stage, "to": funnel.bottleneck.to_stage,
+            "bottleneck": None
+            if funnel.bottleneck is None
+            else {
+                "from": funnel.bottleneck.from_stage,
+                "to": funnel.bottleneck.to_stage,
                 "rate": ratio_number(funnel.bottleneck.rate),
             },
         },
         "targets": {
             name: {
-                "target": (ratio_number(t.target) if isinstance(t.target, Decimal)
-                           else t.target),
+                "target": (ratio_number(t.target) if isinstance(t.target, Decimal) else t.target),
                 "actual": ratio_number(t.actual) if isinstance(t.actual, Decimal) else t.actual,
                 "achievement": ratio_number(t.achievement),
             }

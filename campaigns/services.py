@@ -17,8 +17,17 @@ from django.utils import timezone
 from campaigns.models import Campaign, DailyMetric, FunnelStage, Location
 from campaigns.tenancy import scope
 
-CAMPAIGN_FIELDS = ("name", "channel", "status", "budget", "start_date", "end_date",
-                   "target_leads", "target_conversions", "target_roi")
+CAMPAIGN_FIELDS = (
+    "name",
+    "channel",
+    "status",
+    "budget",
+    "start_date",
+    "end_date",
+    "target_leads",
+    "target_conversions",
+    "target_roi",
+)
 
 
 class BatchValidationError(ValidationError):
@@ -36,8 +45,11 @@ class BatchValidationError(ValidationError):
 
 
 def _reject_floats(values: Mapping[str, object]) -> None:
-    floats = {k: "Give money as a decimal string or Decimal, not a float."
-              for k, v in values.items() if isinstance(v, float)}
+    floats = {
+        k: "Give money as a decimal string or Decimal, not a float."
+        for k, v in values.items()
+        if isinstance(v, float)
+    }
     if floats:
         raise ValidationError(floats)
 
@@ -58,8 +70,9 @@ def create_campaign(*, location: Location, **fields) -> Campaign:
 def _day_errors(campaign: Campaign, metric: DailyMetric, today: date) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     try:
-        metric.full_clean(exclude=["location", "campaign"], validate_unique=False,
-                          validate_constraints=False)
+        metric.full_clean(
+            exclude=["location", "campaign"], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as error:
         errors.update(error.message_dict)
     day = metric.date
@@ -85,16 +98,20 @@ def record_days(*, campaign: Campaign, rows: Iterable[Mapping[str, object]]) -> 
     for index, row in enumerate(rows):
         unknown = set(row) - {"date", *DailyMetric.NUMBER_FIELDS}
         floats = [k for k, v in row.items() if isinstance(v, float)]
-        metric = DailyMetric(campaign=campaign, location_id=campaign.location_id,
-                             **{k: v for k, v in row.items() if k not in unknown})
+        metric = DailyMetric(
+            campaign=campaign,
+            location_id=campaign.location_id,
+            **{k: v for k, v in row.items() if k not in unknown},
+        )
         errors = _day_errors(campaign, metric, today)
         for name in sorted(unknown):
             errors.setdefault(name, []).append("Unknown column.")
         for name in floats:
             errors.setdefault(name, []).append("Give money and counts as decimals, not floats.")
         if "date" not in errors and metric.date in seen:
-            errors["date"] = [f"{metric.date} appears twice (rows {seen[metric.date] + 1} and "
-                              f"{index + 1})."]
+            errors["date"] = [
+                f"{metric.date} appears twice (rows {seen[metric.date] + 1} and {index + 1})."
+            ]
         if errors:
             row_errors[index] = errors
         else:
@@ -128,11 +145,13 @@ def set_funnel(*, campaign: Campaign, counts: Mapping[str, int]) -> list[FunnelS
     stages = []
     errors: dict[str, list[str]] = {}
     for stage, count in counts.items():
-        item = FunnelStage(campaign=campaign, location_id=campaign.location_id, stage=stage,
-                           count=count)
+        item = FunnelStage(
+            campaign=campaign, location_id=campaign.location_id, stage=stage, count=count
+        )
         try:
-            item.full_clean(exclude=["location", "campaign"], validate_unique=False,
-                            validate_constraints=False)
+            item.full_clean(
+                exclude=["location", "campaign"], validate_unique=False, validate_constraints=False
+            )
         except ValidationError as error:
             for messages in error.message_dict.values():
                 errors.setdefault(str(stage), []).extend(messages)

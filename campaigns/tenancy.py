@@ -3,9 +3,9 @@
 Tenant-owned models (Campaign, DailyMetric, FunnelStage) use ``ScopedManager``: a queryset
 built inside ``scope(...)`` is filtered to the scope's locations; one built outside any scope
 (and outside ``scopes_disabled()``) raises ``ScopeError`` as soon as it would touch the
-database, so that forms and modules can still declare querysets at import time. A forgotten filter therefore fails
-loudly in tests instead of leaking another location's rows (the django-scopes idea, as pretix
-uses it, in a few lines of our own so that it follows Django 6.1 and our nesting rule).
+database, so that forms and modules can still declare querysets at import time. A forgotten
+filter therefore fails loudly in tests instead of leaking another location's rows: the
+django-scopes idea, as pretix uses it, in a few lines of our own that follow Django 6.1.
 
 Scopes nest by intersection: an inner scope can narrow, never widen, the outer one.
 """
@@ -52,7 +52,7 @@ def _location_id(location: Location | int) -> int:
 
 @contextmanager
 def scope(*locations: Location | int) -> Iterator[frozenset[int]]:
-    """Limit every tenant query inside the block to ``locations`` (intersected with any outer scope)."""
+    """Limit tenant queries inside the block to ``locations``, within any outer scope."""
     wanted = frozenset(_location_id(loc) for loc in locations)
     outer = _active.get()
     allowed = wanted & outer if isinstance(outer, frozenset) else wanted
@@ -103,7 +103,9 @@ class ScopedManager(models.Manager):
         allowed = _active.get()
         if allowed is None:
             return self._queryset_class(
-                model=self.model, query=UnscopedQuery(self.model), using=self._db,
+                model=self.model,
+                query=UnscopedQuery(self.model),
+                using=self._db,
                 hints=self._hints,
             )
         queryset = super().get_queryset()
@@ -121,23 +123,6 @@ def locations_for(user: AbstractBaseUser | AnonymousUser) -> models.QuerySet[Loc
     if user.is_superuser:
         return Location.objects.all()
     return Location.objects.filter(memberships__user=user)
-
-
-def role_for(user, location: Location) -> str | None:
-    """The user's role in a location ("manager" or "viewer"), or None for a non-member.
-
-    A superuser acts as a manager everywhere.
-    """
-    from campaigns.models import Membership
-
-    if not user.is_authenticated or not user.is_active:
-        return None
-    if user.is_superuser:
-        return Membership.Role.MANAGER
-    membership = (
-        Membership.objects.filter(user=user, location=location).values_list("role", flat=True).first()
-    )
-    return membership
 
 
 def resolve_location(user, slug: str) -> tuple[Location, str]:

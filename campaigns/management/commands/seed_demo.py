@@ -50,8 +50,16 @@ CAMPAIGNS = {
         ("Neighborhood Facebook Ads", "social", "active", 100, 20, 18000, (400, 25, "1.5"), "0.6"),
         ("Google Search — Buyers", "paid_ads", "active", 130, 35, 40000, (900, 60, "1.5"), "1.0"),
         ("Blog & SEO", "organic", "active", 180, None, 6000, (200, 20, None), "1.1"),
-        ("Winter Sellers Retargeting", "paid_ads", "completed", 260, -120, 30000,
-         (500, 40, "1.0"), "0.45"),
+        (
+            "Winter Sellers Retargeting",
+            "paid_ads",
+            "completed",
+            260,
+            -120,
+            30000,
+            (500, 40, "1.0"),
+            "0.45",
+        ),
         ("Holiday Newsletter", "email", "completed", 230, -130, 4000, (250, 30, "2.0"), "1.4"),
         ("Instagram Home Tours", "social", "paused", 150, 40, 12000, (300, 20, "1.0"), "0.9"),
     ],
@@ -62,8 +70,7 @@ CAMPAIGNS = {
         ("Search Ads — Sellers", "paid_ads", "active", 140, 20, 35000, (700, 45, "1.5"), "0.7"),
         ("Local SEO Pages", "organic", "active", 200, None, 5000, (150, 15, None), "1.2"),
         ("Autumn Open Houses", "sms", "completed", 240, -110, 10000, (300, 30, "2.0"), "1.1"),
-        ("Display Retargeting", "paid_ads", "completed", 250, -120, 20000, (350, 25, "1.0"),
-         "0.4"),
+        ("Display Retargeting", "paid_ads", "completed", 250, -120, 20000, (350, 25, "1.0"), "0.4"),
         ("Community Newsletter", "email", "paused", 160, 45, 3000, (150, 15, "2.0"), "1.3"),
     ],
 }
@@ -85,16 +92,24 @@ REFERENCE_DAYS = [
     (date(2026, 1, 13), 3500, 170, 40, 10, 4, 4, "6000.00", "1700.00"),
     (date(2026, 1, 14), 2500, 130, 30, 8, 3, 3, "4500.00", "1300.00"),
 ]
-REFERENCE_FUNNEL = {"awareness": 10000, "interest": 500, "consideration": 120, "intent": 30,
-                    "conversion": 12}
+REFERENCE_FUNNEL = {
+    "awareness": 10000,
+    "interest": 500,
+    "consideration": 120,
+    "intent": 30,
+    "conversion": 12,
+}
 
 
 class Command(BaseCommand):
     help = "Create or refresh the demo locations, users, campaigns and daily data."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default=DEFAULT_PASSWORD,
-                            help=f"password of every demo user (default: {DEFAULT_PASSWORD})")
+        parser.add_argument(
+            "--password",
+            default=DEFAULT_PASSWORD,
+            help=f"password of every demo user (default: {DEFAULT_PASSWORD})",
+        )
 
     @transaction.atomic
     def handle(self, *args, password, **options):
@@ -131,21 +146,29 @@ class Command(BaseCommand):
         self.stdout.write("  admin            superuser (Django admin at /admin/)")
 
 
-def seed_campaign(location, today, name, channel, status, start_ago, end_in, budget, targets,
-                  factor) -> Campaign:
+def seed_campaign(
+    location, today, name, channel, status, start_ago, end_in, budget, targets, factor
+) -> Campaign:
     start = today - timedelta(days=start_ago)
     end = today + timedelta(days=end_in) if end_in is not None else None
     leads_target, conversions_target, roi_target = targets
     fields = {
-        "channel": channel, "status": status, "budget": Decimal(budget), "start_date": start,
-        "end_date": end, "target_leads": leads_target, "target_conversions": conversions_target,
+        "channel": channel,
+        "status": status,
+        "budget": Decimal(budget),
+        "start_date": start,
+        "end_date": end,
+        "target_leads": leads_target,
+        "target_conversions": conversions_target,
         "target_roi": Decimal(roi_target) if roi_target else None,
     }
     campaign = upsert_campaign(location, name, fields)
     last_day = min(today - timedelta(days=1), end) if end else today - timedelta(days=1)
     rng = random.Random(f"{location.slug}/{name}")
-    rows = [daily_row(rng, channel, Decimal(factor), start + timedelta(days=offset))
-            for offset in range((last_day - start).days + 1)]
+    rows = [
+        daily_row(rng, channel, Decimal(factor), start + timedelta(days=offset))
+        for offset in range((last_day - start).days + 1)
+    ]
     services.record_days(campaign=campaign, rows=rows)
     return campaign
 
@@ -181,16 +204,33 @@ def daily_row(rng: random.Random, channel: str, factor: Decimal, day: date) -> d
     conversions = int(leads * Decimal(conv) * jitter() + Decimal(str(rng.random())))
     revenue = (conversions * revenue_each * factor * jitter()).quantize(Decimal("0.01"))
     cost = (spend * weekday * jitter()).quantize(Decimal("0.01"))
-    return {"date": day, "impressions": shown, "clicks": clicks, "leads": leads,
-            "qualified_leads": qualified_leads, "hot_leads": hot_leads,
-            "conversions": conversions, "revenue": revenue, "spend": cost}
+    return {
+        "date": day,
+        "impressions": shown,
+        "clicks": clicks,
+        "leads": leads,
+        "qualified_leads": qualified_leads,
+        "hot_leads": hot_leads,
+        "conversions": conversions,
+        "revenue": revenue,
+        "spend": cost,
+    }
 
 
 def seed_reference(location) -> Campaign:
     fields = {k: v for k, v in REFERENCE.items() if k != "name"}
     campaign = upsert_campaign(location, REFERENCE["name"], fields)
-    columns = ["date", "impressions", "clicks", "leads", "qualified_leads", "hot_leads",
-               "conversions", "revenue", "spend"]
+    columns = [
+        "date",
+        "impressions",
+        "clicks",
+        "leads",
+        "qualified_leads",
+        "hot_leads",
+        "conversions",
+        "revenue",
+        "spend",
+    ]
     rows = [dict(zip(columns, day, strict=True)) for day in REFERENCE_DAYS]
     for row in rows:
         row["revenue"], row["spend"] = Decimal(row["revenue"]), Decimal(row["spend"])

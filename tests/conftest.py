@@ -1,0 +1,105 @@
+"""The common cast: two locations, a manager and a viewer of each, and the reference campaign."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from campaigns import services
+from campaigns.models import Membership
+from tests.factories import LocationFactory, MembershipFactory, UserFactory
+
+#: PRODUCT.md's reference example: three days whose totals are the published figures.
+REFERENCE_DAYS = [
+    {
+        "date": date(2026, 1, 12),
+        "impressions": 4000,
+        "clicks": 200,
+        "leads": 50,
+        "qualified_leads": 12,
+        "hot_leads": 5,
+        "conversions": 5,
+        "revenue": Decimal("7500.00"),
+        "spend": Decimal("2000.00"),
+    },
+    {
+        "date": date(2026, 1, 13),
+        "impressions": 3500,
+        "clicks": 170,
+        "leads": 40,
+        "qualified_leads": 10,
+        "hot_leads": 4,
+        "conversions": 4,
+        "revenue": Decimal("6000.00"),
+        "spend": Decimal("1700.00"),
+    },
+    {
+        "date": date(2026, 1, 14),
+        "impressions": 2500,
+        "clicks": 130,
+        "leads": 30,
+        "qualified_leads": 8,
+        "hot_leads": 3,
+        "conversions": 3,
+        "revenue": Decimal("4500.00"),
+        "spend": Decimal("1300.00"),
+    },
+]
+REFERENCE_FUNNEL = {
+    "awareness": 10000,
+    "interest": 500,
+    "consideration": 120,
+    "intent": 30,
+    "conversion": 12,
+}
+
+
+@pytest.fixture
+def sunrise(db):
+    return LocationFactory(name="Sunrise Realty", slug="sunrise-realty")
+
+
+@pytest.fixture
+def harbor(db):
+    return LocationFactory(name="Harbor Homes", slug="harbor-homes")
+
+
+@pytest.fixture
+def sunrise_manager(sunrise):
+    return MembershipFactory(
+        user=UserFactory(username="sunrise-manager"), location=sunrise, role=Membership.Role.MANAGER
+    ).user
+
+
+@pytest.fixture
+def sunrise_viewer(sunrise):
+    return MembershipFactory(
+        user=UserFactory(username="sunrise-viewer"), location=sunrise, role=Membership.Role.VIEWER
+    ).user
+
+
+@pytest.fixture
+def harbor_manager(harbor):
+    return MembershipFactory(
+        user=UserFactory(username="harbor-manager"), location=harbor, role=Membership.Role.MANAGER
+    ).user
+
+
+@pytest.fixture
+def reference_campaign(sunrise):
+    """ "January SMS Blast" with exactly the numbers of PRODUCT.md, through the service API."""
+    campaign = services.create_campaign(
+        location=sunrise,
+        name="January SMS Blast",
+        channel="sms",
+        status="completed",
+        budget=Decimal("5000.00"),
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 1, 31),
+        target_leads=150,
+        target_conversions=15,
+        target_roi=Decimal("2.5"),
+    )
+    services.record_days(campaign=campaign, rows=REFERENCE_DAYS)
+    services.set_funnel(campaign=campaign, counts=REFERENCE_FUNNEL)
+    return campaign
