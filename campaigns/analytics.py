@@ -368,7 +368,8 @@ def campaign_recommendations(report: CampaignReport) -> list[Recommendation]:
                     c.name,
                     f"“{c.name}” is ahead on spend ({usd(p.spend.actual)} of "
                     f"{usd(p.spend.expected)} expected by now) but behind on {name} "
-                    f"({line.actual:.0f} of {line.expected:.0f} expected): review targeting before spending more.",
+                    f"({line.actual:.0f} of {line.expected:.0f} expected): "
+                    "review targeting before spending more.",
                     {
                         "spend": p.spend.actual,
                         "expected_spend": p.spend.expected,
