@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import DataError, IntegrityError, transaction
 
 from campaigns.models import Campaign, DailyMetric, FunnelStage, Location, Membership
 from campaigns.tenancy import scopes_disabled
@@ -20,11 +20,14 @@ pytestmark = pytest.mark.django_db
 
 
 def refused(queryset, **values) -> bool:
-    """True when the database refuses the UPDATE (an IntegrityError), changing nothing."""
+    """True when the database refuses the UPDATE, changing nothing.
+
+    A broken rule is an IntegrityError; PostgreSQL refuses a too-long string as a DataError.
+    """
     try:
         with transaction.atomic():
             queryset.update(**values)
-    except IntegrityError:
+    except (IntegrityError, DataError):
         return True
     return False
 
