@@ -17,6 +17,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models.sql import Query
 from django.http import Http404
@@ -155,3 +157,46 @@ def user_scope(user) -> Iterable:
     if user.is_authenticated and user.is_active and user.is_superuser:
         return scopes_disabled()
     return scope(*locations_for(user).values_list("pk", flat=True))
+
+
+class LocationRequiredMixin:
+    """For views under ``/l/<slug>/``: resolves the location from the URL and the user's
+    membership (anonymous users go to the login page, a non-member gets 404) and runs the
+    view, rendering included, inside ``scope(location)``. Sets ``self.location`` and
+    ``self.role``."""
+
+    location_url_kwarg = "slug"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        self.location, self.role = resolve_location(request.user, kwargs[self.location_url_kwarg])
+        self.check_role()
+        with scope(self.location):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
+
+    def check_role(self) -> None:
+        """Members of any role may read."""
+
+    @property
+    def is_manager(self) -> bool:
+        from campaigns.models import Membership
+
+        return self.role == Membership.Role.MANAGER
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("location", self.location)
+        kwargs.setdefault("role", self.role)
+        kwargs.setdefault("is_manager", self.is_manager)
+        return super().get_context_data(**kwargs)
+
+
+class ManagerRequiredMixin(LocationRequiredMixin):
+    """Like LocationRequiredMixin, and a viewer (a member who may only read) gets 403."""
+
+    def check_role(self) -> None:
+        if not self.is_manager:
+            raise PermissionDenied("Only a manager of this location can change its data.")

@@ -2,10 +2,15 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.test import RequestFactory
+from django.views import View
 
 from campaigns.models import Campaign, DailyMetric, FunnelStage
 from campaigns.tenancy import (
+    LocationRequiredMixin,
+    ManagerRequiredMixin,
     ScopeError,
     locations_for,
     resolve_location,
@@ -110,3 +115,48 @@ def test_user_scope_covers_only_the_users_locations(sunrise_manager, two_campaig
         assert [c.name for c in Campaign.objects.all()] == ["Sunrise SMS"]
     with user_scope(AnonymousUser()):
         assert not Campaign.objects.exists()
+
+
+class CampaignNames(LocationRequiredMixin, View):
+    """A minimal location page: lists the campaigns its scope lets it see."""
+
+    def get(self, request, *args, **kwargs):
+        names = ",".join(Campaign.objects.order_by("name").values_list("name", flat=True))
+        return HttpResponse(f"{self.location.slug}:{self.role}:{names}")
+
+    def post(self, request, *args, **kwargs):
+        return HttpResponse("changed")
+
+
+class ChangeCampaigns(ManagerRequiredMixin, CampaignNames):
+    pass
+
+
+def call(view, user, slug, method="get"):
+    request = getattr(RequestFactory(), method)(f"/l/{slug}/")
+    request.user = user
+    return view.as_view()(request, slug=slug)
+
+
+def test_the_location_mixin_runs_the_view_inside_the_members_scope(sunrise_viewer, two_campaigns):
+    response = call(CampaignNames, sunrise_viewer, "sunrise-realty")
+    assert response.content.decode() == "sunrise-realty:viewer:Sunrise SMS"
+
+
+def test_the_location_mixin_answers_404_to_a_non_member(sunrise_manager, two_campaigns):
+    with pytest.raises(Http404):
+        call(CampaignNames, sunrise_manager, "harbor-homes")
+
+
+def test_the_location_mixin_sends_anonymous_users_to_login(two_campaigns):
+    response = call(CampaignNames, AnonymousUser(), "sunrise-realty")
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/?next=/l/sunrise-realty/")
+
+
+def test_the_manager_mixin_refuses_a_viewer_and_admits_a_manager(
+    sunrise_viewer, sunrise_manager, two_campaigns
+):
+    with pytest.raises(PermissionDenied):
+        call(ChangeCampaigns, sunrise_viewer, "sunrise-realty", "post")
+    assert call(ChangeCampaigns, sunrise_manager, "sunrise-realty", "post").content == b"changed"
