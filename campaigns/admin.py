@@ -4,6 +4,7 @@ location choices are limited here to the user's own locations."""
 from __future__ import annotations
 
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
 from django.db.models import Sum
 
 from campaigns import display, metrics, services
@@ -46,6 +47,17 @@ class MembershipAdmin(LocationChoicesMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(location__in=locations_for(request.user))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Staff are offered only people who already share one of their locations: the user
+        # list of the whole agency would name other clients' people.
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = (
+                get_user_model()
+                .objects.filter(memberships__location__in=locations_for(request.user))
+                .distinct()
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class DailyMetricInline(admin.TabularInline):

@@ -547,7 +547,8 @@ def compare_campaigns(
                     {"conversion_rate": rate, "group_conversion_rate": group_rate},
                 )
             )
-    worst = by_roi[-1] if by_roi else None
+    with_roi = [r for r in by_roi if r.metrics.roi is not None]
+    worst = with_roi[-1] if with_roi else None
     if (
         best
         and worst

@@ -184,6 +184,16 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def day_problem(self, day: date) -> str | None:
+        """Why results cannot be recorded for ``day``, or None when they can."""
+        if day < self.start_date:
+            return f"{day} is before the campaign started ({self.start_date})."
+        if self.end_date and day > self.end_date:
+            return f"{day} is after the campaign ended ({self.end_date})."
+        if day > self.location.today():
+            return f"{day} has not happened yet."
+        return None
+
     def clean(self) -> None:
         start, end = self.start_date, self.end_date
         if isinstance(start, date) and isinstance(end, date) and end < start:
@@ -275,6 +285,10 @@ class DailyMetric(models.Model):
             errors["qualified_leads"] = "Qualified leads cannot exceed leads."
         if all(isinstance(v, int) for v in (qualified, hot)) and hot > qualified:
             errors["hot_leads"] = "Hot leads cannot exceed qualified leads."
+        if self.campaign_id is not None and isinstance(self.date, date):
+            problem = self.campaign.day_problem(self.date)
+            if problem:
+                errors["date"] = problem
         if errors:
             raise ValidationError(errors)
 

@@ -80,7 +80,8 @@ class Period:
 
 def parse_day(text: str | None, which: str) -> date:
     if not text:
-        raise ValidationError(f"Give a {which} date (YYYY-MM-DD).")
+        article = "an" if which[0] in "aeiou" else "a"
+        raise ValidationError(f"Give {article} {which} date (YYYY-MM-DD).")
     try:
         day = parse_date(text)
     except ValueError:

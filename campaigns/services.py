@@ -67,23 +67,14 @@ def create_campaign(*, location: Location, **fields) -> Campaign:
     return campaign
 
 
-def _day_errors(campaign: Campaign, metric: DailyMetric, today: date) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+def _day_errors(metric: DailyMetric) -> dict[str, list[str]]:
     try:
         metric.full_clean(
             exclude=["location", "campaign"], validate_unique=False, validate_constraints=False
         )
     except ValidationError as error:
-        errors.update(error.message_dict)
-    day = metric.date
-    if isinstance(day, date) and "date" not in errors:
-        if day < campaign.start_date:
-            errors["date"] = [f"{day} is before the campaign started ({campaign.start_date})."]
-        elif campaign.end_date and day > campaign.end_date:
-            errors["date"] = [f"{day} is after the campaign ended ({campaign.end_date})."]
-        elif day > today:
-            errors["date"] = [f"{day} has not happened yet."]
-    return errors
+        return dict(error.message_dict)
+    return {}
 
 
 def record_days(*, campaign: Campaign, rows: Iterable[Mapping[str, object]]) -> list[DailyMetric]:
@@ -93,7 +84,6 @@ def record_days(*, campaign: Campaign, rows: Iterable[Mapping[str, object]]) -> 
     daily numbers (missing numbers are 0).
     """
     rows = list(rows)
-    today = campaign.location.today()
     metrics, row_errors, seen = [], {}, {}
     for index, row in enumerate(rows):
         unknown = set(row) - {"date", *DailyMetric.NUMBER_FIELDS}
@@ -103,7 +93,7 @@ def record_days(*, campaign: Campaign, rows: Iterable[Mapping[str, object]]) -> 
             location_id=campaign.location_id,
             **{k: v for k, v in row.items() if k not in unknown},
         )
-        errors = _day_errors(campaign, metric, today)
+        errors = _day_errors(metric)
         for name in sorted(unknown):
             errors.setdefault(name, []).append("Unknown column.")
         for name in floats:

@@ -14,11 +14,13 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 DEBUG = env.bool("DEBUG", default=False)
+TESTING = "pytest" in sys.modules
+
 # A fixed key is acceptable only where nothing is at stake: debugging and the test suite.
 # Otherwise an unset key stays empty, and Django refuses (ImproperlyConfigured) the first time
 # anything signs with it, while commands that sign nothing (reports, imports) still run.
 SECRET_KEY = env.str("SECRET_KEY", default="") or (
-    "insecure-key-for-debug-and-tests-only" if DEBUG or "pytest" in sys.modules else ""
+    "insecure-key-for-debug-and-tests-only" if DEBUG or TESTING else ""
 )
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -108,8 +110,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
+            # The manifest exists only after collectstatic, which development and tests skip.
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEBUG or TESTING
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },

@@ -1,0 +1,196 @@
+"""Reporting periods: inclusive calendar days, the previous period, presets and custom dates."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from campaigns.periods import Period
+
+TODAY = date(2026, 3, 15)
+
+
+def span(period: Period) -> tuple[date, date]:
+    return period.start, period.end
+
+
+# --- Length and previous period ---------------------------------------------------------------
+
+
+def test_a_period_counts_both_its_first_and_last_day():
+    assert Period(date(2026, 3, 1), date(2026, 3, 31)).days == 31
+    assert Period(date(2026, 2, 1), date(2026, 2, 28)).days == 28
+
+
+def test_a_single_day_period_is_one_day_long():
+    assert Period(date(2026, 3, 15), date(2026, 3, 15)).days == 1
+
+
+def test_the_previous_period_has_the_same_length_and_ends_the_day_before():
+    march = Period(date(2026, 3, 1), date(2026, 3, 31))
+
+    previous = march.previous()
+
+    assert span(previous) == (date(2026, 1, 29), date(2026, 2, 28))
+    assert previous.days == 31
+
+
+def test_the_previous_week_is_the_seven_days_before():
+    week = Period(date(2026, 3, 9), date(2026, 3, 15), "7d")
+
+    assert span(week.previous()) == (date(2026, 3, 2), date(2026, 3, 8))
+
+
+def test_the_previous_period_crosses_a_year_boundary():
+    january_start = Period(date(2026, 1, 1), date(2026, 1, 10))
+
+    assert span(january_start.previous()) == (date(2025, 12, 22), date(2025, 12, 31))
+
+
+def test_the_previous_of_a_single_day_is_the_day_before():
+    assert span(Period(TODAY, TODAY).previous()) == (date(2026, 3, 14), date(2026, 3, 14))
+
+
+def test_a_day_is_in_a_period_from_its_start_to_its_end_inclusive():
+    march = Period(date(2026, 3, 1), date(2026, 3, 31))
+
+    assert date(2026, 3, 1) in march
+    assert date(2026, 3, 31) in march
+    assert date(2026, 2, 28) not in march
+    assert date(2026, 4, 1) not in march
+
+
+# --- Presets ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("preset", "start", "days", "label"),
+    [
+        ("7d", date(2026, 3, 9), 7, "Last 7 days"),
+        ("30d", date(2026, 2, 14), 30, "Last 30 days"),
+        ("90d", date(2025, 12, 16), 90, "Last 90 days"),
+        ("month", date(2026, 3, 1), 15, "This month"),
+    ],
+)
+def test_presets_end_today(preset, start, days, label):
+    period = Period.preset_for(preset, today=TODAY)
+
+    assert span(period) == (start, TODAY)
+    assert period.days == days
+    assert period.preset == preset
+    assert period.label == label
+
+
+def test_this_month_on_the_first_of_the_month_is_one_day():
+    period = Period.preset_for("month", today=date(2026, 4, 1))
+
+    assert span(period) == (date(2026, 4, 1), date(2026, 4, 1))
+
+
+def test_all_time_starts_at_the_earliest_data():
+    period = Period.preset_for("all", today=TODAY, earliest=date(2025, 11, 3))
+
+    assert span(period) == (date(2025, 11, 3), TODAY)
+    assert period.label == "All time"
+
+
+def test_all_time_without_data_is_just_today():
+    assert span(Period.preset_for("all", today=TODAY)) == (TODAY, TODAY)
+
+
+def test_all_time_never_starts_after_today():
+    period = Period.preset_for("all", today=TODAY, earliest=date(2026, 4, 1))
+
+    assert span(period) == (TODAY, TODAY)
+
+
+def test_an_unknown_preset_is_rejected_with_its_name():
+    with pytest.raises(ValidationError) as error:
+        Period.preset_for("fortnight", today=TODAY)
+
+    assert error.value.messages == ["Unknown period “fortnight”."]
+
+
+# --- Reading the query string -----------------------------------------------------------------
+
+
+def test_without_parameters_the_period_is_the_last_30_days():
+    period = Period.from_query({}, today=TODAY)
+
+    assert span(period) == (date(2026, 2, 14), TODAY)
+    assert period.preset == "30d"
+
+
+def test_a_preset_is_read_from_the_query():
+    period = Period.from_query({"period": "7d"}, today=TODAY)
+
+    assert span(period) == (date(2026, 3, 9), TODAY)
+
+
+def test_all_time_from_the_query_uses_the_earliest_data():
+    period = Period.from_query({"period": "all"}, today=TODAY, earliest=date(2026, 1, 12))
+
+    assert span(period) == (date(2026, 1, 12), TODAY)
+
+
+def test_custom_dates_are_read_from_the_query():
+    period = Period.from_query({"start": "2026-02-01", "end": "2026-02-14"}, today=TODAY)
+
+    assert span(period) == (date(2026, 2, 1), date(2026, 2, 14))
+    assert period.preset == "custom"
+    assert period.days == 14
+    assert period.label == "Feb 1, 2026 – Feb 14, 2026"
+
+
+def test_custom_dates_with_an_explicit_custom_preset():
+    period = Period.from_query(
+        {"period": "custom", "start": "2026-01-01", "end": "2026-01-01"}, today=TODAY
+    )
+
+    assert span(period) == (date(2026, 1, 1), date(2026, 1, 1))
+    assert period.days == 1
+
+
+def test_an_unknown_preset_in_the_query_is_rejected():
+    with pytest.raises(ValidationError) as error:
+        Period.from_query({"period": "yesterday"}, today=TODAY)
+
+    assert error.value.messages == ["Unknown period “yesterday”."]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        (
+            {"start": "2026-02-30", "end": "2026-03-05"},
+            "“2026-02-30” is not a valid start date (use YYYY-MM-DD).",
+        ),
+        (
+            {"start": "2026-03-01", "end": "05/03/2026"},
+            "“05/03/2026” is not a valid end date (use YYYY-MM-DD).",
+        ),
+        (
+            {"start": "last tuesday", "end": "2026-03-05"},
+            "“last tuesday” is not a valid start date (use YYYY-MM-DD).",
+        ),
+        ({"end": "2026-03-05"}, "Give a start date (YYYY-MM-DD)."),
+        ({"period": "custom", "start": "2026-03-01", "end": ""}, "Give an end date (YYYY-MM-DD)."),
+    ],
+)
+def test_bad_custom_dates_are_rejected_with_a_readable_message(params, message):
+    with pytest.raises(ValidationError) as error:
+        Period.from_query(params, today=TODAY)
+
+    assert error.value.messages == [message]
+
+
+def test_an_end_before_the_start_is_rejected():
+    with pytest.raises(ValidationError) as error:
+        Period.from_query({"start": "2026-03-10", "end": "2026-03-01"}, today=TODAY)
+
+    assert error.value.messages == ["The period's end cannot be before its start."]
+
+
+def test_a_period_cannot_be_built_backwards():
+    with pytest.raises(ValidationError):
+        Period(date(2026, 3, 10), date(2026, 3, 9))
