@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import DecimalField, Q, QuerySet, Sum, Value
@@ -334,6 +334,21 @@ class CampaignReport:
     def changes(self) -> dict[str, Decimal | None]:
         return changes(self.current, self.previous)
 
+    @property
+    def pacing_lines(self) -> list[tuple[str, PaceLine]]:
+        if self.pacing is None:
+            return []
+        lines = [
+            ("spend", self.pacing.spend),
+            ("leads", self.pacing.leads),
+            ("conversions", self.pacing.conversions),
+        ]
+        return [(name, line) for name, line in lines if line is not None]
+
+    @property
+    def target_list(self) -> list[tuple[str, TargetProgress]]:
+        return list(self.targets.items())
+
 
 def lifetime_period(campaign: Campaign, today: date | None = None) -> Period:
     """The campaign's whole life: its start to its end date (or today while it runs)."""
@@ -567,3 +582,81 @@ def active_campaigns(location: Location) -> list[Campaign]:
     """The location's active campaigns, newest first."""
     with scope(location):
         return list(Campaign.objects.for_location(location).active())
+
+
+# --- Series and the location overview ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    date: date
+    totals: Totals
+
+
+def daily_series(campaigns: QuerySet[Campaign], period: Period) -> list[DayFigures]:
+    """One entry per day of the period (zeros where nothing was recorded), in one query."""
+    rows = {
+        row["date"]: Totals.from_values(row)
+        for row in DailyMetric.objects.filter(campaign__in=campaigns)
+        .filter(in_period(period))
+        .values("date")
+        .annotate(**sums(""))
+        .order_by("date")
+    }
+    return [
+        DayFigures(day, rows.get(day, Totals()))
+        for day in (period.start + timedelta(days=n) for n in range(period.days))
+    ]
+
+
+def earliest_start(location: Location) -> date | None:
+    """The first start date of the location's campaigns: where "all time" begins."""
+    with scope(location):
+        return (
+            Campaign.objects.for_location(location)
+            .order_by("start_date")
+            .values_list("start_date", flat=True)
+            .first()
+        )
+
+
+@dataclass(frozen=True)
+class Overview:
+    summary: LocationSummary
+    reports: list[CampaignReport]
+    channels: ChannelAnalytics
+    best: list[CampaignReport]
+    worst: list[CampaignReport]
+    pacing_warnings: list[CampaignReport]
+    recommendations: list[Recommendation]
+
+
+def location_overview(
+    location: Location, period: Period, *, today: date | None = None, top: int = 3
+) -> Overview:
+    """Everything the overview page shows, in a constant number of queries."""
+    [summary] = location_summaries([location], period)
+    with scope(location):
+        reports = campaign_reports(Campaign.objects.for_location(location), period, today=today)
+    channels = channel_analytics(location, period)
+    ranked = [r for r in _ranked(reports, "roi") if r.metrics.roi is not None]
+    warnings = [
+        r
+        for r in reports
+        if r.pacing is not None
+        and r.campaign.status == Campaign.Status.ACTIVE
+        and any(
+            line is not None and line.band != "on pace"
+            for line in (r.pacing.spend, r.pacing.leads, r.pacing.conversions)
+        )
+    ]
+    recs = [rec for r in reports for rec in r.recommendations] + channels.recommendations
+    return Overview(
+        summary=summary,
+        reports=reports,
+        channels=channels,
+        best=ranked[:top],
+        worst=[r for r in reversed(ranked[-top:]) if r not in ranked[:top]],
+        pacing_warnings=warnings,
+        recommendations=sort_recommendations(recs),
+    )

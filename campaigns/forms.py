@@ -87,3 +87,54 @@ class OnePerCampaignFormSet(forms.BaseInlineFormSet):
             if value in seen:
                 form.add_error(form.unique_field, "This appears twice in the list.")
             seen.add(value)
+
+
+# --- Forms of the managers' pages ------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class CampaignDetailsForm(forms.ModelForm):
+    """A campaign's details on the web pages: its location comes from the URL, never the form."""
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "name",
+            "channel",
+            "status",
+            "budget",
+            "start_date",
+            "end_date",
+            "target_leads",
+            "target_conversions",
+            "target_roi",
+        ]
+        widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        labels = {"target_roi": "Target ROI (multiple)"}
+        help_texts = {"target_roi": "2.5 means an ROI of 250 %."}
+
+
+class DayForm(forms.ModelForm):
+    """One day's results of a campaign; saving a day again replaces it."""
+
+    class Meta:
+        model = DailyMetric
+        fields = ["date", *DailyMetric.NUMBER_FIELDS]
+        widgets = {"date": DateInput()}
+
+
+class FunnelForm(forms.Form):
+    """Recorded counts for the five funnel stages (blank stages are left as they are)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for stage in FunnelStage.Stage:
+            self.fields[stage.value] = forms.IntegerField(
+                label=stage.label, min_value=0, required=False
+            )
+
+    def counts(self) -> dict[str, int]:
+        return {name: value for name, value in self.cleaned_data.items() if value is not None}

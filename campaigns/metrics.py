@@ -147,3 +147,30 @@ def target_band(value: Decimal | None) -> str | None:
     """Colour of a target's achievement with the pacing bands: "above", "on track" or "below"."""
     band = pace_band(value, Decimal(1)) if value is not None else None
     return {"ahead": "above", "on pace": "on track", "behind": "below"}.get(band)
+
+
+#: One-line definitions shown beside every number (hover or the definitions list).
+DEFINITIONS = {
+    "spend": "Σ spend of the daily rows in the period.",
+    "revenue": "Σ revenue of the daily rows, as attributed by the source platform.",
+    "profit": "Revenue − spend.",
+    "roi": "Return on investment: (revenue − spend) / spend.",
+    "roas": "Return on ad spend: revenue / spend, as a multiple.",
+    "cost_per_lead": "Cost per lead (CPL): spend / leads.",
+    "cost_per_qualified_lead": "Cost per qualified lead (CPQL): spend / qualified leads.",
+    "cost_per_conversion": "Cost per conversion (CPA): spend / conversions.",
+    "cpc": "Cost per click: spend / clicks.",
+    "ctr": "Click-through rate: clicks / impressions.",
+    "conversion_rate": "Lead-to-conversion rate: conversions / leads (ad platforms' "
+    "“conversion rate” is conversions / clicks).",
+    "profit_margin": "Margin after marketing spend: (revenue − spend) / revenue.",
+    "budget_used": "Spend / budget.",
+    "break_even_revenue": "Revenue still needed to break even: max(0, spend − revenue).",
+    "break_even_conversions": "Conversions still needed to break even at the current revenue "
+    "per conversion.",
+    "leads": "Σ leads of the daily rows in the period.",
+    "conversions": "Σ conversions (sales or appointments), as reported by the source.",
+    "overall_efficiency": "Conversion count / awareness count of the funnel.",
+    "pacing": "Expected to date = full amount × days elapsed / total days; within ±10 % "
+    "is on pace.",
+}

@@ -157,7 +157,11 @@ class Campaign(models.Model):
         ordering = ["-start_date", "name"]
         base_manager_name = "objects"
         constraints = [
-            models.UniqueConstraint(fields=["location", "name"], name="campaign_name_unique"),
+            models.UniqueConstraint(
+                fields=["location", "name"],
+                name="campaign_name_unique",
+                violation_error_message="This location already has a campaign with this name.",
+            ),
             models.CheckConstraint(
                 condition=Q(channel__in=Channel.values), name="campaign_channel_valid"
             ),

@@ -64,14 +64,19 @@ class Period:
 
     @classmethod
     def from_query(
-        cls, params: Mapping[str, str], *, today: date, earliest: date | None = None
+        cls,
+        params: Mapping[str, str],
+        *,
+        today: date,
+        earliest: date | None = None,
+        default: str = DEFAULT_PRESET,
     ) -> Period:
         """Read ``?period=30d`` or ``?start=YYYY-MM-DD&end=YYYY-MM-DD`` (custom dates).
 
         Raises ValidationError with a message a user understands for bad dates.
         """
         start_text, end_text = params.get("start"), params.get("end")
-        name = params.get("period") or ("custom" if start_text or end_text else DEFAULT_PRESET)
+        name = params.get("period") or ("custom" if start_text or end_text else default)
         if name != "custom":
             return cls.preset_for(name, today=today, earliest=earliest)
         start, end = parse_day(start_text, "start"), parse_day(end_text, "end")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -175,8 +174,15 @@ def complete_campaign(*, campaign: Campaign) -> Campaign:
     return campaign
 
 
-def as_decimal(value: object) -> Decimal:
-    """Money from user input ("1,234.50", Decimal, int); never from a float."""
-    if isinstance(value, float):
-        raise ValidationError("Give money as a decimal, not a float.")
-    return Decimal(str(value).replace(",", ""))
+def update_campaign(*, campaign: Campaign, **fields) -> Campaign:
+    """Change a campaign's details after full validation (its location never changes)."""
+    unknown = set(fields) - set(CAMPAIGN_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown campaign fields: {', '.join(sorted(unknown))}.")
+    _reject_floats(fields)
+    with scope(campaign.location_id), transaction.atomic():
+        for name, value in fields.items():
+            setattr(campaign, name, value)
+        campaign.full_clean()
+        campaign.save()
+    return campaign

@@ -1,12 +1,16 @@
-"""URL configuration: Django admin (scoped per user's locations) and the campaigns app."""
+"""URL configuration: Django admin (scoped per user's locations), accounts, the managers' pages."""
 
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
-    # Until the managers' pages exist, the site's front door is the admin.
-    path("", RedirectView.as_view(url="/admin/", permanent=False)),
+    path("", include("campaigns.urls")),
 ]

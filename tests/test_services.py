@@ -73,7 +73,7 @@ def test_campaign_names_are_unique_within_a_location_only(sunrise, harbor):
     }
     services.create_campaign(location=sunrise, **fields)
     services.create_campaign(location=harbor, **fields)
-    with pytest.raises(ValidationError, match="already exists"):
+    with pytest.raises(ValidationError, match="already has a campaign with this name"):
         services.create_campaign(location=sunrise, **fields)
 
 

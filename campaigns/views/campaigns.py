@@ -1,0 +1,256 @@
+"""The campaign list, a campaign's page, and the forms that change a campaign's data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.dateparse import parse_date
+from django.views.generic import FormView, TemplateView
+
+from campaigns import analytics, charts, services
+from campaigns.forms import CampaignDetailsForm, DayForm, FunnelForm
+from campaigns.models import Campaign, DailyMetric, FunnelStage
+from campaigns.tenancy import LocationRequiredMixin, ManagerRequiredMixin
+from campaigns.views.base import HtmxPartialMixin, PeriodMixin, redirect
+
+#: Columns the campaign list sorts by: name → how to read the value from a report.
+SORTS = {
+    "name": lambda r: r.campaign.name.lower(),
+    "channel": lambda r: r.campaign.channel,
+    "status": lambda r: r.campaign.status,
+    "budget": lambda r: r.campaign.budget,
+    "spend": lambda r: r.totals.spend,
+    "revenue": lambda r: r.totals.revenue,
+    "leads": lambda r: r.totals.leads,
+    "conversions": lambda r: r.totals.conversions,
+    "roi": lambda r: r.metrics.roi,
+    "cost_per_lead": lambda r: r.metrics.cost_per_lead,
+    "conversion_rate": lambda r: r.metrics.conversion_rate,
+    "profit": lambda r: r.metrics.profit,
+}
+
+
+def sort_reports(reports, key: str):
+    """Sort by ``key`` ("roi" ascending, "-roi" descending); undefined values always last."""
+    name = key.removeprefix("-")
+    read = SORTS.get(name, SORTS["name"])
+    defined = [r for r in reports if read(r) is not None]
+    undefined = [r for r in reports if read(r) is None]
+    return sorted(defined, key=read, reverse=key.startswith("-")) + undefined
+
+
+class CampaignListView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateView):
+    """Every campaign of the location with its figures for the period: filter and sort."""
+
+    template_name = "campaigns/campaign_list.html"
+    htmx_partial = "report"
+
+    def get(self, request, *args, **kwargs):
+        self.period = self.get_period()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET
+        status = params.get("status", "")
+        channel = params.get("channel", "")
+        sort = params.get("sort", "name")
+        if sort.removeprefix("-") not in SORTS:
+            sort = "name"
+        campaigns = Campaign.objects.for_location(self.location)
+        if status in Campaign.Status.values:
+            campaigns = campaigns.filter(status=status)
+        if channel in Campaign.Channel.values:
+            campaigns = campaigns.filter(channel=channel)
+        reports = sort_reports(analytics.campaign_reports(campaigns, self.period), sort)
+        return super().get_context_data(
+            reports=reports,
+            status=status,
+            channel=channel,
+            sort=sort,
+            statuses=Campaign.Status.choices,
+            channels=Campaign.Channel.choices,
+            columns=[
+                ("name", "Campaign"),
+                ("channel", "Channel"),
+                ("status", "Status"),
+                ("spend", "Spend"),
+                ("revenue", "Revenue"),
+                ("leads", "Leads"),
+                ("conversions", "Conversions"),
+                ("conversion_rate", "Lead → conv."),
+                ("cost_per_lead", "CPL"),
+                ("roi", "ROI"),
+            ],
+            filtered=bool(status or channel),
+            **kwargs,
+        )
+
+
+class CampaignMixin:
+    """Loads the URL's campaign through the scoped manager: another location's id is a 404."""
+
+    def get_campaign(self) -> Campaign:
+        if not hasattr(self, "campaign"):
+            self.campaign = get_object_or_404(
+                Campaign.objects.for_location(self.location).select_related("location"),
+                pk=self.kwargs["pk"],
+            )
+        return self.campaign
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("campaign", self.get_campaign())
+        return super().get_context_data(**kwargs)
+
+    def campaign_url(self) -> str:
+        return reverse("campaigns:campaign", args=[self.location.slug, self.get_campaign().pk])
+
+
+class CampaignDetailView(
+    LocationRequiredMixin, CampaignMixin, PeriodMixin, HtmxPartialMixin, TemplateView
+):
+    """A campaign's key metrics, ROI analysis, funnel, targets, trends and actions."""
+
+    template_name = "campaigns/campaign_detail.html"
+    htmx_partial = "report"
+    default_period = "all"
+
+    def period_bounds(self):
+        return self.location.today(), self.get_campaign().start_date
+
+    def get(self, request, *args, **kwargs):
+        campaign = self.get_campaign()
+        self.period = self.get_period()
+        if self.period.preset == "all":
+            self.period = analytics.lifetime_period(campaign)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        campaign = self.get_campaign()
+        currency = self.location.currency
+        report = analytics.campaign_report(campaign, self.period)
+        series = analytics.daily_series(Campaign.objects.filter(pk=campaign.pk), self.period)
+        trends = charts.trend_charts(series, currency)
+        return super().get_context_data(
+            report=report,
+            budget_chart=charts.budget_chart(report, currency),
+            funnel_chart=charts.funnel_chart(report.funnel),
+            results_chart=trends["results"],
+            money_chart=trends["money"],
+            series=series,
+            **kwargs,
+        )
+
+
+class CampaignFormMixin(HtmxPartialMixin):
+    """Create and edit share the form; the service validates and saves."""
+
+    form_class = CampaignDetailsForm
+    template_name = "campaigns/campaign_form.html"
+    htmx_partial = "form"
+
+    def form_valid(self, form):
+        try:
+            campaign = self.save(form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Saved “{campaign.name}”.")
+        return redirect(
+            self.request, reverse("campaigns:campaign", args=[self.location.slug, campaign.pk])
+        )
+
+
+class CampaignCreateView(ManagerRequiredMixin, CampaignFormMixin, FormView):
+    def get_initial(self):
+        return {"start_date": self.location.today(), "status": Campaign.Status.ACTIVE}
+
+    def save(self, fields) -> Campaign:
+        return services.create_campaign(location=self.location, **fields)
+
+
+class CampaignUpdateView(ManagerRequiredMixin, CampaignMixin, CampaignFormMixin, FormView):
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.get_campaign()}
+
+    def save(self, fields) -> Campaign:
+        # The form has already copied the fields onto the instance; the service re-validates.
+        campaign = Campaign.objects.for_location(self.location).get(pk=self.get_campaign().pk)
+        return services.update_campaign(campaign=campaign, **fields)
+
+
+class RecordDayView(ManagerRequiredMixin, CampaignMixin, HtmxPartialMixin, FormView):
+    """Record a day's results, or correct a day already recorded (?date=YYYY-MM-DD)."""
+
+    form_class = DayForm
+    template_name = "campaigns/day_form.html"
+    htmx_partial = "form"
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        campaign = self.get_campaign()
+        day = self.requested_day() if self.request.method == "GET" else None
+        recorded = DailyMetric.objects.filter(campaign=campaign, date=day).first() if day else None
+        # A POST always validates a fresh row: the service then upserts by (campaign, day).
+        kwargs["instance"] = recorded or DailyMetric(
+            campaign=campaign, location=self.location, date=day or self.default_day(campaign)
+        )
+        return kwargs
+
+    def requested_day(self) -> date | None:
+        try:
+            return parse_date(self.request.GET.get("date") or "")
+        except ValueError:
+            return None
+
+    def default_day(self, campaign: Campaign) -> date:
+        today = self.location.today()
+        return min(today, campaign.end_date) if campaign.end_date else today
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        day = data.pop("date")
+        try:
+            services.record_day(campaign=self.get_campaign(), day=day, **data)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Recorded {day:%b %-d, %Y}.")
+        return redirect(self.request, self.campaign_url())
+
+
+class FunnelView(ManagerRequiredMixin, CampaignMixin, HtmxPartialMixin, FormView):
+    """Set the recorded funnel counts (they replace the funnel derived from daily totals)."""
+
+    form_class = FunnelForm
+    template_name = "campaigns/funnel_form.html"
+    htmx_partial = "form"
+
+    def get_initial(self):
+        return dict(
+            FunnelStage.objects.filter(campaign=self.get_campaign()).values_list("stage", "count")
+        )
+
+    def form_valid(self, form):
+        try:
+            services.set_funnel(campaign=self.get_campaign(), counts=form.counts())
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Funnel counts saved.")
+        return redirect(self.request, self.campaign_url())
+
+
+class CampaignCompleteView(ManagerRequiredMixin, CampaignMixin, TemplateView):
+    """Confirm (GET), then mark the campaign completed (POST)."""
+
+    template_name = "campaigns/campaign_complete.html"
+
+    def post(self, request, *args, **kwargs):
+        campaign = self.get_campaign()
+        services.complete_campaign(campaign=campaign)
+        messages.success(request, f"“{campaign.name}” is completed.")
+        return redirect(request, self.campaign_url())

@@ -1,0 +1,29 @@
+"""Per-channel analytics of a location."""
+
+from __future__ import annotations
+
+from django.views.generic import TemplateView
+
+from campaigns import analytics, charts
+from campaigns.tenancy import LocationRequiredMixin
+from campaigns.views.base import HtmxPartialMixin, PeriodMixin
+
+
+class ChannelsView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateView):
+    """Spend, results and pooled ROI per channel; share of budget against share of profit."""
+
+    template_name = "campaigns/channels.html"
+    htmx_partial = "report"
+
+    def get(self, request, *args, **kwargs):
+        self.period = self.get_period()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        channels = analytics.channel_analytics(self.location, self.period)
+        return super().get_context_data(
+            channels=channels,
+            channel_chart=charts.channel_chart(channels, self.location.currency),
+            share_chart=charts.share_chart(channels),
+            **kwargs,
+        )

@@ -1,0 +1,54 @@
+"""Compare two or more campaigns of a location."""
+
+from __future__ import annotations
+
+from django.views.generic import TemplateView
+
+from campaigns import analytics, charts
+from campaigns.models import Campaign
+from campaigns.tenancy import LocationRequiredMixin
+from campaigns.views.base import HtmxPartialMixin, PeriodMixin
+
+
+def parse_ids(params) -> tuple[list[int], str | None]:
+    """Campaign ids from ?ids=1,2 or ?ids=1&ids=2; a clear message for anything else."""
+    ids, bad = [], []
+    for value in params.getlist("ids"):
+        for part in value.split(","):
+            part = part.strip()
+            if part.isdigit():
+                ids.append(int(part))
+            elif part:
+                bad.append(part)
+    error = f"Ignored what is not a campaign id: {', '.join(bad)}." if bad else None
+    return list(dict.fromkeys(ids)), error
+
+
+class CompareView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateView):
+    """Rankings by ROI, lead-to-conversion rate and CPL; best, underperformers, advice."""
+
+    template_name = "campaigns/compare.html"
+    htmx_partial = "report"
+
+    def get(self, request, *args, **kwargs):
+        self.period = self.get_period()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        ids, ids_error = parse_ids(self.request.GET)
+        choices = list(
+            Campaign.objects.for_location(self.location).order_by("name").values_list("pk", "name")
+        )
+        comparison = None
+        if len(ids) >= 2:
+            comparison = analytics.compare_campaigns(self.location, ids, self.period)
+        return super().get_context_data(
+            choices=choices,
+            selected=set(ids),
+            ids_error=ids_error,
+            comparison=comparison,
+            comparison_chart=(
+                charts.comparison_chart(comparison, self.location.currency) if comparison else None
+            ),
+            **kwargs,
+        )
