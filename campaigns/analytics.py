@@ -346,8 +346,10 @@ class CampaignReport:
         return [(name, line) for name, line in lines if line is not None]
 
     @property
-    def target_list(self) -> list[tuple[str, TargetProgress]]:
-        return list(self.targets.items())
+    def target_list(self) -> list[tuple[str, str, TargetProgress]]:
+        """(name, label, progress) of each target, for the page."""
+        labels = {"leads": "Leads", "conversions": "Conversions", "roi": "ROI"}
+        return [(name, labels[name], progress) for name, progress in self.targets.items()]
 
 
 def lifetime_period(campaign: Campaign, today: date | None = None) -> Period:

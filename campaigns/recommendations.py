@@ -86,7 +86,7 @@ def campaign_recommendations(report: CampaignReport) -> list[Recommendation]:
                     c.name,
                     f"“{c.name}” is ahead on spend ({usd(p.spend.actual)} of "
                     f"{usd(p.spend.expected)} expected by now) but behind on {name} "
-                    f"({line.actual:.0f} of {line.expected:.0f} expected): "
+                    f"({line.actual:,.0f} of {line.expected:,.0f} expected): "
                     "review targeting before spending more.",
                     {
                         "spend": p.spend.actual,
@@ -103,8 +103,8 @@ def campaign_recommendations(report: CampaignReport) -> list[Recommendation]:
                     "medium",
                     "behind_on_results",
                     c.name,
-                    f"“{c.name}” is behind on {name}: {line.actual:.0f} of {line.expected:.0f} "
-                    f"expected by now, projected {line.projected:.0f}.",
+                    f"“{c.name}” is behind on {name}: {line.actual:,.0f} of {line.expected:,.0f} "
+                    f"expected by now, projected {line.projected:,.0f}.",
                     {
                         name: line.actual,
                         f"expected_{name}": line.expected,

@@ -34,22 +34,23 @@ USERS = [
 # Per channel: impressions a day, CTR, leads per click, qualified share, hot share of
 # qualified, conversions per lead, revenue per conversion, spend a day.
 PROFILES = {
-    "sms": (3000, "0.05", "0.22", "0.3", "0.4", "0.10", 1400, 160),
-    "email": (5000, "0.03", "0.15", "0.35", "0.4", "0.12", 1100, 60),
-    "social": (12000, "0.012", "0.10", "0.25", "0.3", "0.06", 1200, 140),
-    "paid_ads": (9000, "0.02", "0.12", "0.3", "0.35", "0.07", 1600, 260),
-    "organic": (2500, "0.04", "0.08", "0.3", "0.3", "0.08", 1500, 25),
+    "sms": (3000, "0.05", "0.22", "0.3", "0.4", "0.10", 150, 160),
+    "email": (5000, "0.03", "0.15", "0.35", "0.4", "0.12", 90, 60),
+    "social": (12000, "0.012", "0.10", "0.25", "0.3", "0.06", 300, 140),
+    "paid_ads": (9000, "0.02", "0.12", "0.3", "0.35", "0.07", 400, 260),
+    "organic": (2500, "0.04", "0.08", "0.3", "0.3", "0.08", 200, 25),
 }
 
 # name, channel, status, start (days ago), end (days from now; None = open), budget,
-# targets (leads, conversions, roi), performance factor (revenue multiplier).
+# ambition of the leads and conversions targets (100 = exactly the channel's usual pace),
+# ROI target, performance factor (revenue multiplier).
 CAMPAIGNS = {
     "sunrise-realty": [
-        ("Spring Listings SMS", "sms", "active", 120, 30, 25000, (600, 60, "2.0"), "1.2"),
-        ("Open House Email Series", "email", "active", 110, 45, 9000, (500, 60, "3.0"), "1.3"),
-        ("Neighborhood Facebook Ads", "social", "active", 100, 20, 18000, (400, 25, "1.5"), "0.6"),
-        ("Google Search — Buyers", "paid_ads", "active", 130, 35, 40000, (900, 60, "1.5"), "1.0"),
-        ("Blog & SEO", "organic", "active", 180, None, 6000, (200, 20, None), "1.1"),
+        ("Spring Listings SMS", "sms", "active", 120, 30, 25000, 95, "2.0", "1.2"),
+        ("Open House Email Series", "email", "active", 110, 45, 9000, 130, "3.0", "1.3"),
+        ("Neighborhood Facebook Ads", "social", "active", 100, 20, 18000, 140, "1.5", "0.6"),
+        ("Google Search — Buyers", "paid_ads", "active", 130, 35, 40000, 100, "1.5", "1.0"),
+        ("Blog & SEO", "organic", "active", 180, None, 6000, None, None, "1.1"),
         (
             "Winter Sellers Retargeting",
             "paid_ads",
@@ -57,21 +58,22 @@ CAMPAIGNS = {
             260,
             -120,
             30000,
-            (500, 40, "1.0"),
+            110,
+            "1.0",
             "0.45",
         ),
-        ("Holiday Newsletter", "email", "completed", 230, -130, 4000, (250, 30, "2.0"), "1.4"),
-        ("Instagram Home Tours", "social", "paused", 150, 40, 12000, (300, 20, "1.0"), "0.9"),
+        ("Holiday Newsletter", "email", "completed", 230, -130, 4000, 90, "2.0", "1.4"),
+        ("Instagram Home Tours", "social", "paused", 150, 40, 12000, 120, "1.0", "0.9"),
     ],
     "harbor-homes": [
-        ("Waterfront Condos SMS", "sms", "active", 95, 60, 15000, (400, 40, "2.0"), "1.0"),
-        ("First-Time Buyer Guide Email", "email", "active", 125, 25, 7000, (450, 50, "2.5"), "1.2"),
-        ("Harbor Lifestyle Reels", "social", "active", 105, 30, 14000, (350, 20, "1.0"), "0.8"),
-        ("Search Ads — Sellers", "paid_ads", "active", 140, 20, 35000, (700, 45, "1.5"), "0.7"),
-        ("Local SEO Pages", "organic", "active", 200, None, 5000, (150, 15, None), "1.2"),
-        ("Autumn Open Houses", "sms", "completed", 240, -110, 10000, (300, 30, "2.0"), "1.1"),
-        ("Display Retargeting", "paid_ads", "completed", 250, -120, 20000, (350, 25, "1.0"), "0.4"),
-        ("Community Newsletter", "email", "paused", 160, 45, 3000, (150, 15, "2.0"), "1.3"),
+        ("Waterfront Condos SMS", "sms", "active", 95, 60, 15000, 100, "2.0", "1.0"),
+        ("First-Time Buyer Guide Email", "email", "active", 125, 25, 7000, 80, "2.5", "1.2"),
+        ("Harbor Lifestyle Reels", "social", "active", 105, 30, 14000, 125, "1.0", "0.8"),
+        ("Search Ads — Sellers", "paid_ads", "active", 140, 20, 35000, 105, "1.5", "0.7"),
+        ("Local SEO Pages", "organic", "active", 200, None, 5000, None, None, "1.2"),
+        ("Autumn Open Houses", "sms", "completed", 240, -110, 10000, 100, "2.0", "1.1"),
+        ("Display Retargeting", "paid_ads", "completed", 250, -120, 20000, 110, "1.0", "0.4"),
+        ("Community Newsletter", "email", "paused", 160, 45, 3000, 100, "2.0", "1.3"),
     ],
 }
 
@@ -147,19 +149,35 @@ class Command(BaseCommand):
 
 
 def seed_campaign(
-    location, today, name, channel, status, start_ago, end_in, budget, targets, factor
+    location,
+    today,
+    name,
+    channel,
+    status,
+    start_ago,
+    end_in,
+    budget,
+    ambition,
+    roi_target,
+    factor,
 ) -> Campaign:
     start = today - timedelta(days=start_ago)
     end = today + timedelta(days=end_in) if end_in is not None else None
-    leads_target, conversions_target, roi_target = targets
+    impressions, ctr, lead_rate, _, _, conversion_rate, _, _ = PROFILES[channel]
+    leads_a_day = impressions * Decimal(ctr) * Decimal(lead_rate) * Decimal("0.93")
+    days = (end - start).days + 1 if end else None
+
+    def target(per_day):
+        return int(per_day * days * ambition / 100) if days and ambition else None
+
     fields = {
         "channel": channel,
         "status": status,
         "budget": Decimal(budget),
         "start_date": start,
         "end_date": end,
-        "target_leads": leads_target,
-        "target_conversions": conversions_target,
+        "target_leads": target(leads_a_day),
+        "target_conversions": target(leads_a_day * Decimal(conversion_rate)),
         "target_roi": Decimal(roi_target) if roi_target else None,
     }
     campaign = upsert_campaign(location, name, fields)
