@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import DecimalField, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 
 from campaigns import metrics as m
@@ -611,15 +611,10 @@ def daily_series(campaigns: QuerySet[Campaign], period: Period) -> list[DayFigur
     ]
 
 
-def earliest_start(location: Location) -> date | None:
-    """The first start date of the location's campaigns: where "all time" begins."""
-    with scope(location):
-        return (
-            Campaign.objects.for_location(location)
-            .order_by("start_date")
-            .values_list("start_date", flat=True)
-            .first()
-        )
+def earliest_start(*locations: Location) -> date | None:
+    """The first start date of the locations' campaigns: where "all time" begins."""
+    with scope(*locations):
+        return Campaign.objects.aggregate(first=Min("start_date"))["first"]
 
 
 @dataclass(frozen=True)

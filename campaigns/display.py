@@ -5,7 +5,7 @@ Used by the text report, the admin and (as template filters) the pages.
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from campaigns.metrics import money as round_money
 
@@ -28,7 +28,8 @@ def percent(value: Decimal | None, places: int = 1) -> str:
     """A ratio as a percentage: 2.6 → 260.0 %."""
     if value is None:
         return DASH
-    return f"{Decimal(value) * 100:,.{places}f} %"
+    exponent = Decimal(1).scaleb(-places)
+    return f"{(Decimal(value) * 100).quantize(exponent, rounding=ROUND_HALF_UP):,.{places}f} %"
 
 
 def ratio_x(value: Decimal | None) -> str:

@@ -18,6 +18,10 @@ PRESETS = {
     "custom": "Custom dates",
 }
 DEFAULT_PRESET = "30d"
+#: Custom dates outside these bounds, or a custom period longer than this, are refused.
+EARLIEST_DAY = date(2000, 1, 1)
+LATEST_DAY = date(2099, 12, 31)
+LONGEST = timedelta(days=366 * 10)
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,10 @@ class Period:
         if name != "custom":
             return cls.preset_for(name, today=today, earliest=earliest)
         start, end = parse_day(start_text, "start"), parse_day(end_text, "end")
-        return cls(start, end, "custom")
+        period = cls(start, end, "custom")
+        if end - start > LONGEST:
+            raise ValidationError("Choose a period of at most ten years.")
+        return period
 
 
 def parse_day(text: str | None, which: str) -> date:
@@ -93,4 +100,8 @@ def parse_day(text: str | None, which: str) -> date:
         day = None
     if day is None:
         raise ValidationError(f"“{text}” is not a valid {which} date (use YYYY-MM-DD).")
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise ValidationError(
+            f"The {which} date must lie between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}."
+        )
     return day

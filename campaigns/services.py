@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -61,9 +61,25 @@ def create_campaign(*, location: Location, **fields) -> Campaign:
     _reject_floats(fields)
     with scope(location), transaction.atomic():
         campaign = Campaign(location=location, **fields)
-        campaign.full_clean()
+        _validate_campaign(campaign)
         campaign.save()
     return campaign
+
+
+def _validate_campaign(campaign: Campaign) -> None:
+    """Full validation, with the unique-name message put next to the name."""
+    try:
+        campaign.full_clean()
+    except ValidationError as error:
+        errors = error.message_dict
+        general = errors.pop(NON_FIELD_ERRORS, [])
+        taken = [m for m in general if "already has a campaign with this name" in m]
+        if taken:
+            errors.setdefault("name", []).extend(taken)
+        rest = [m for m in general if m not in taken]
+        if rest:
+            errors[NON_FIELD_ERRORS] = rest
+        raise ValidationError(errors) from None
 
 
 def _day_errors(metric: DailyMetric) -> dict[str, list[str]]:
@@ -183,6 +199,6 @@ def update_campaign(*, campaign: Campaign, **fields) -> Campaign:
     with scope(campaign.location_id), transaction.atomic():
         for name, value in fields.items():
             setattr(campaign, name, value)
-        campaign.full_clean()
+        _validate_campaign(campaign)
         campaign.save()
     return campaign

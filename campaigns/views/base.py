@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from campaigns.analytics import earliest_start
@@ -16,11 +17,23 @@ class HtmxPartialMixin:
 
     htmx_partial: str | None = None
 
+    def wants_fragment(self) -> bool:
+        htmx = self.request.htmx
+        return bool(
+            self.htmx_partial and htmx and not htmx.boosted and not htmx.history_restore_request
+        )
+
     def get_template_names(self):
         names = super().get_template_names()
-        if self.htmx_partial and self.request.htmx and not self.request.htmx.boosted:
+        if self.wants_fragment():
             return [f"{name}#{self.htmx_partial}" for name in names]
         return names
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        # The same URL answers a fragment or a page: caches must keep them apart.
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
 
 def redirect(request, url: str):

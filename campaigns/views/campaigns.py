@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import copy
 from datetime import date
 
 from django.contrib import messages
@@ -174,12 +175,11 @@ class CampaignCreateView(ManagerRequiredMixin, CampaignFormMixin, FormView):
 
 class CampaignUpdateView(ManagerRequiredMixin, CampaignMixin, CampaignFormMixin, FormView):
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "instance": self.get_campaign()}
+        # A copy: a refused edit must not rename the campaign shown around the form.
+        return {**super().get_form_kwargs(), "instance": copy(self.get_campaign())}
 
     def save(self, fields) -> Campaign:
-        # The form has already copied the fields onto the instance; the service re-validates.
-        campaign = Campaign.objects.for_location(self.location).get(pk=self.get_campaign().pk)
-        return services.update_campaign(campaign=campaign, **fields)
+        return services.update_campaign(campaign=copy(self.get_campaign()), **fields)
 
 
 class RecordDayView(ManagerRequiredMixin, CampaignMixin, HtmxPartialMixin, FormView):

@@ -16,7 +16,7 @@ def parse_ids(params) -> tuple[list[int], str | None]:
     for value in params.getlist("ids"):
         for part in value.split(","):
             part = part.strip()
-            if part.isdigit():
+            if part.isascii() and part.isdecimal() and int(part) < 2**63:
                 ids.append(int(part))
             elif part:
                 bad.append(part)

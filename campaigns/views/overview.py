@@ -35,7 +35,7 @@ class PortfolioView(LoginRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateV
     def period_bounds(self):
         locations = self.locations
         today = max((loc.today() for loc in locations), default=None)
-        return today or timezone.localdate(), None
+        return today or timezone.localdate(), analytics.earliest_start(*locations)
 
     def get(self, request, *args, **kwargs):
         self.locations = list(locations_for(request.user))
