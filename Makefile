@@ -25,7 +25,7 @@ RUN_ENV := DEBUG="$${DEBUG:-true}"
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 
-.PHONY: help venv run migrate seed test test-postgres lint fmt bench clean
+.PHONY: help venv run migrate seed test browser-deps test-postgres lint fmt bench clean
 
 help: ## List the targets
 	@echo "Usage: make TARGET [PORT=8000] [PYTEST_ARGS='...']"
@@ -87,10 +87,20 @@ seed: $(BASE_STAMP) ## Load the demo data (prints the logins)
 
 # ---------------------------------------------------------------- quality
 
-test: $(TEST_STAMP) ## Run the test suite on SQLite (PYTEST_ARGS passed to pytest)
+test: $(TEST_STAMP) browser-deps ## Run the test suite on SQLite (PYTEST_ARGS passed to pytest)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-test-postgres: $(TEST_STAMP) ## Run the test suite on a throwaway PostgreSQL cluster
+# The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-liberation; \
+	  else \
+	    echo "The browser tests need Chromium at /usr/bin/chromium: sudo apt-get install chromium" >&2; exit 1; \
+	  fi; \
+	fi
+
+test-postgres: $(TEST_STAMP) browser-deps ## Run the test suite on a throwaway PostgreSQL cluster
 	bash .ci/postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 lint: $(TEST_STAMP) ## Check lint and formatting (ruff); reports both before failing

@@ -36,12 +36,9 @@ TIMEOUT_MS = 5_000
 
 @pytest.fixture(scope="session")
 def browser():
-    """One headless Chromium for the whole session. Without it: skip locally, fail in CI."""
+    """One headless Chromium for the whole session (`make test` installs it when missing)."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, or apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
