@@ -92,48 +92,71 @@ def _day_errors(metric: DailyMetric) -> dict[str, list[str]]:
     return {}
 
 
-def record_days(*, campaign: Campaign, rows: Iterable[Mapping[str, object]]) -> list[DailyMetric]:
-    """Record many days of a campaign at once: all rows or none, one bulk upsert.
+def validate_rows(*, location: Location, rows: Iterable[Mapping[str, object]]) -> list[DailyMetric]:
+    """Check rows of daily results (each with its ``campaign``) without writing anything.
 
-    A day recorded again replaces that day's numbers. Each row has ``date`` and any of the
-    daily numbers (missing numbers are 0).
+    Returns the unsaved DailyMetric objects, or raises BatchValidationError naming each bad
+    row's index, field and reason. A (campaign, day) given twice is refused.
     """
-    rows = list(rows)
     metrics, row_errors, seen = [], {}, {}
     for index, row in enumerate(rows):
-        unknown = set(row) - {"date", *DailyMetric.NUMBER_FIELDS}
-        floats = [k for k, v in row.items() if isinstance(v, float)]
+        campaign = row.get("campaign")
+        values = {k: v for k, v in row.items() if k != "campaign"}
+        unknown = set(values) - {"date", *DailyMetric.NUMBER_FIELDS}
+        floats = [k for k, v in values.items() if isinstance(v, float)]
+        errors: dict[str, list[str]] = {}
+        if not isinstance(campaign, Campaign) or campaign.location_id != location.pk:
+            row_errors[index] = {"campaign": ["No such campaign in this location."]}
+            continue
         metric = DailyMetric(
             campaign=campaign,
-            location_id=campaign.location_id,
-            **{k: v for k, v in row.items() if k not in unknown},
+            location_id=location.pk,
+            **{k: v for k, v in values.items() if k not in unknown},
         )
         errors = _day_errors(metric)
         for name in sorted(unknown):
             errors.setdefault(name, []).append("Unknown column.")
         for name in floats:
             errors.setdefault(name, []).append("Give money and counts as decimals, not floats.")
-        if "date" not in errors and metric.date in seen:
+        key = (campaign.pk, metric.date)
+        if "date" not in errors and key in seen:
             errors["date"] = [
-                f"{metric.date} appears twice (rows {seen[metric.date] + 1} and {index + 1})."
+                f"{metric.date} appears twice for “{campaign.name}” "
+                f"(rows {seen[key] + 1} and {index + 1})."
             ]
         if errors:
             row_errors[index] = errors
         else:
-            seen[metric.date] = index
+            seen[key] = index
             metrics.append(metric)
     if row_errors:
         raise BatchValidationError(row_errors)
-    if not metrics:
-        return []
-    with scope(campaign.location_id), transaction.atomic():
-        DailyMetric.objects.bulk_create(
-            metrics,
-            update_conflicts=True,
-            unique_fields=["location", "campaign", "date"],
-            update_fields=list(DailyMetric.NUMBER_FIELDS),
-        )
     return metrics
+
+
+def record_rows(*, location: Location, rows: Iterable[Mapping[str, object]]) -> list[DailyMetric]:
+    """Record daily results of any of a location's campaigns: all rows or none, in one bulk
+    upsert on (location, campaign, date). A day recorded again replaces that day's numbers."""
+    metrics = validate_rows(location=location, rows=list(rows))
+    if metrics:
+        with scope(location), transaction.atomic():
+            DailyMetric.objects.bulk_create(
+                metrics,
+                update_conflicts=True,
+                unique_fields=["location", "campaign", "date"],
+                update_fields=list(DailyMetric.NUMBER_FIELDS),
+            )
+    return metrics
+
+
+def record_days(*, campaign: Campaign, rows: Iterable[Mapping[str, object]]) -> list[DailyMetric]:
+    """Record many days of one campaign at once: all rows or none, one bulk upsert.
+
+    Each row has ``date`` and any of the daily numbers (missing numbers are 0).
+    """
+    return record_rows(
+        location=campaign.location, rows=[{**row, "campaign": campaign} for row in rows]
+    )
 
 
 def record_day(*, campaign: Campaign, day: date, **numbers) -> DailyMetric:
