@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.views import campaigns, channels, compare, overview
+from campaigns.views import campaigns, channels, compare, exports, imports, overview, tokens
 
 app_name = "campaigns"
 
@@ -34,3 +34,6 @@ urlpatterns = [
     path("l/<slug:slug>/compare/", compare.CompareView.as_view(), name="compare"),
     path("l/<slug:slug>/channels/", channels.ChannelsView.as_view(), name="channels"),
 ]
+
+# Data in and out: each area's module declares its own patterns (in this namespace).
+urlpatterns += imports.urlpatterns + exports.urlpatterns + tokens.urlpatterns
