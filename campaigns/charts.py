@@ -74,32 +74,28 @@ def trend_charts(series: list[DayFigures], currency: str) -> dict[str, dict]:
     }
 
 
-def comparison_chart(comparison: Comparison, currency: str) -> dict:
-    """Side by side: spend and revenue per campaign."""
-    reports = comparison.reports
+def _spend_and_revenue(labels: list[str], items, currency: str) -> dict:
+    """Grouped bars of spend and revenue, one group per label."""
     return {
         "type": "bar",
-        "labels": [r.campaign.name for r in reports],
+        "labels": labels,
         "datasets": [
-            _dataset("Spend", [r.totals.spend for r in reports], "money"),
-            _dataset("Revenue", [r.totals.revenue for r in reports], "money"),
+            _dataset("Spend", [i.totals.spend for i in items], "money"),
+            _dataset("Revenue", [i.totals.revenue for i in items], "money"),
         ],
         "currency": currency,
     }
+
+
+def comparison_chart(comparison: Comparison, currency: str) -> dict:
+    """Side by side: spend and revenue per campaign."""
+    reports = comparison.reports
+    return _spend_and_revenue([r.campaign.name for r in reports], reports, currency)
 
 
 def channel_chart(channels: ChannelAnalytics, currency: str) -> dict:
     """Per channel: spend and revenue."""
-    rows = channels.rows
-    return {
-        "type": "bar",
-        "labels": [r.label for r in rows],
-        "datasets": [
-            _dataset("Spend", [r.totals.spend for r in rows], "money"),
-            _dataset("Revenue", [r.totals.revenue for r in rows], "money"),
-        ],
-        "currency": currency,
-    }
+    return _spend_and_revenue([r.label for r in channels.rows], channels.rows, currency)
 
 
 def share_chart(channels: ChannelAnalytics) -> dict:

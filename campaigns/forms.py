@@ -14,18 +14,7 @@ from campaigns.models import Campaign, DailyMetric, FunnelStage
 class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
-        fields = [
-            "location",
-            "name",
-            "channel",
-            "status",
-            "budget",
-            "start_date",
-            "end_date",
-            "target_leads",
-            "target_conversions",
-            "target_roi",
-        ]
+        fields = ["location", *Campaign.EDITABLE_FIELDS]
 
 
 class OnePerCampaignForm(forms.ModelForm):
@@ -101,17 +90,7 @@ class CampaignDetailsForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = [
-            "name",
-            "channel",
-            "status",
-            "budget",
-            "start_date",
-            "end_date",
-            "target_leads",
-            "target_conversions",
-            "target_roi",
-        ]
+        fields = list(Campaign.EDITABLE_FIELDS)
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
         labels = {"target_roi": "Target ROI (multiple)"}
         help_texts = {"target_roi": "2.5 means an ROI of 250 %."}

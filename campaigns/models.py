@@ -126,6 +126,18 @@ class Campaign(models.Model):
         COMPLETED = "completed", "Completed"
 
     Channel = Channel
+    #: What a person may set on a campaign (its location is never among them).
+    EDITABLE_FIELDS = (
+        "name",
+        "channel",
+        "status",
+        "budget",
+        "start_date",
+        "end_date",
+        "target_leads",
+        "target_conversions",
+        "target_roi",
+    )
 
     # Indexed by the (location, …) constraints and indexes below, never on its own.
     location = models.ForeignKey(
@@ -204,19 +216,24 @@ class Campaign(models.Model):
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
 
 
+DAILY_COUNT_FIELDS = (
+    "impressions",
+    "clicks",
+    "leads",
+    "qualified_leads",
+    "hot_leads",
+    "conversions",
+)
+DAILY_MONEY_FIELDS = ("revenue", "spend")
+DAILY_NUMBER_FIELDS = DAILY_COUNT_FIELDS + DAILY_MONEY_FIELDS
+
+
 class DailyMetric(models.Model):
     """One campaign's results for one calendar day; recording a day again replaces it."""
 
-    COUNT_FIELDS = (
-        "impressions",
-        "clicks",
-        "leads",
-        "qualified_leads",
-        "hot_leads",
-        "conversions",
-    )
-    MONEY_FIELDS = ("revenue", "spend")
-    NUMBER_FIELDS = COUNT_FIELDS + MONEY_FIELDS
+    COUNT_FIELDS = DAILY_COUNT_FIELDS
+    MONEY_FIELDS = DAILY_MONEY_FIELDS
+    NUMBER_FIELDS = DAILY_NUMBER_FIELDS
 
     # Both foreign keys are indexed through the (location, campaign, date) constraint.
     location = models.ForeignKey(
@@ -248,16 +265,7 @@ class DailyMetric(models.Model):
                 models.CheckConstraint(
                     condition=Q(**{f"{f}__gte": 0}), name=f"dailymetric_{f}_nonneg"
                 )
-                for f in (
-                    "impressions",
-                    "clicks",
-                    "leads",
-                    "qualified_leads",
-                    "hot_leads",
-                    "conversions",
-                    "revenue",
-                    "spend",
-                )
+                for f in DAILY_NUMBER_FIELDS
             ],
             models.CheckConstraint(
                 condition=Q(qualified_leads__lte=F("leads")),

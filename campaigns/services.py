@@ -16,17 +16,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, DailyMetric, FunnelStage, Location
 from campaigns.tenancy import scope
 
-CAMPAIGN_FIELDS = (
-    "name",
-    "channel",
-    "status",
-    "budget",
-    "start_date",
-    "end_date",
-    "target_leads",
-    "target_conversions",
-    "target_roi",
-)
+CAMPAIGN_FIELDS = Campaign.EDITABLE_FIELDS
 
 
 class BatchValidationError(ValidationError):

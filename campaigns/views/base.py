@@ -51,6 +51,10 @@ class PeriodMixin:
 
     default_period = DEFAULT_PRESET
 
+    def get(self, request, *args, **kwargs):
+        self.period = self.get_period()
+        return super().get(request, *args, **kwargs)
+
     def period_bounds(self):
         """(today, earliest day of "all time") for this page."""
         return self.location.today(), earliest_start(self.location)

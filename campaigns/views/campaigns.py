@@ -50,10 +50,6 @@ class CampaignListView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Tem
     template_name = "campaigns/campaign_list.html"
     htmx_partial = "report"
 
-    def get(self, request, *args, **kwargs):
-        self.period = self.get_period()
-        return super().get(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs):
         params = self.request.GET
         status = params.get("status", "")
@@ -122,12 +118,10 @@ class CampaignDetailView(
     def period_bounds(self):
         return self.location.today(), self.get_campaign().start_date
 
-    def get(self, request, *args, **kwargs):
-        campaign = self.get_campaign()
-        self.period = self.get_period()
-        if self.period.preset == "all":
-            self.period = analytics.lifetime_period(campaign)
-        return super().get(request, *args, **kwargs)
+    def get_period(self):
+        period = super().get_period()
+        # "All time" of a campaign is its life, not everything since its start until today.
+        return analytics.lifetime_period(self.get_campaign()) if period.preset == "all" else period
 
     def get_context_data(self, **kwargs):
         campaign = self.get_campaign()

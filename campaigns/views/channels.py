@@ -15,10 +15,6 @@ class ChannelsView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Templat
     template_name = "campaigns/channels.html"
     htmx_partial = "report"
 
-    def get(self, request, *args, **kwargs):
-        self.period = self.get_period()
-        return super().get(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs):
         channels = analytics.channel_analytics(self.location, self.period)
         return super().get_context_data(

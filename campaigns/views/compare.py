@@ -30,10 +30,6 @@ class CompareView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Template
     template_name = "campaigns/compare.html"
     htmx_partial = "report"
 
-    def get(self, request, *args, **kwargs):
-        self.period = self.get_period()
-        return super().get(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs):
         ids, ids_error = parse_ids(self.request.GET)
         choices = list(

@@ -39,7 +39,6 @@ class PortfolioView(LoginRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateV
 
     def get(self, request, *args, **kwargs):
         self.locations = list(locations_for(request.user))
-        self.period = self.get_period()
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -55,10 +54,6 @@ class OverviewView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Templat
 
     template_name = "campaigns/overview.html"
     htmx_partial = "report"
-
-    def get(self, request, *args, **kwargs):
-        self.period = self.get_period()
-        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         overview = analytics.location_overview(self.location, self.period)

@@ -14,7 +14,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from campaigns import services
-from campaigns.models import Campaign, Location, Membership
+from campaigns.models import Campaign, DailyMetric, Location, Membership
 from campaigns.tenancy import scope
 
 DEFAULT_PASSWORD = "demo-password-2026"
@@ -238,17 +238,7 @@ def daily_row(rng: random.Random, channel: str, factor: Decimal, day: date) -> d
 def seed_reference(location) -> Campaign:
     fields = {k: v for k, v in REFERENCE.items() if k != "name"}
     campaign = upsert_campaign(location, REFERENCE["name"], fields)
-    columns = [
-        "date",
-        "impressions",
-        "clicks",
-        "leads",
-        "qualified_leads",
-        "hot_leads",
-        "conversions",
-        "revenue",
-        "spend",
-    ]
+    columns = ["date", *DailyMetric.NUMBER_FIELDS]
     rows = [dict(zip(columns, day, strict=True)) for day in REFERENCE_DAYS]
     for row in rows:
         row["revenue"], row["spend"] = Decimal(row["revenue"]), Decimal(row["spend"])
