@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import batched
 
 from django.db.models import DecimalField, Min, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
@@ -608,6 +609,24 @@ def daily_series(campaigns: QuerySet[Campaign], period: Period) -> list[DayFigur
     return [
         DayFigures(day, rows.get(day, Totals()))
         for day in (period.start + timedelta(days=n) for n in range(period.days))
+    ]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Sums of consecutive days of a series: one row of the report's daily or weekly table."""
+
+    start: date
+    end: date
+    totals: Totals
+
+
+def grouped_series(series: list[DayFigures], days: int) -> list[Span]:
+    """The series in runs of ``days`` days from the period's first day (the last may be
+    shorter): 1 for a daily table, 7 for weekly sums."""
+    return [
+        Span(run[0].date, run[-1].date, sum((d.totals for d in run), Totals()))
+        for run in batched(series, days, strict=False)
     ]
 
 

@@ -1286,3 +1286,16 @@ def test_a_read_page_runs_as_many_queries_for_50_campaigns_as_for_5(
     assert len(small) == len(large), (
         f"{name}: {len(small)} queries with 5 campaigns, {len(large)} with 50"
     )
+
+
+def test_a_headline_figure_that_did_not_change_shows_zero_change(
+    client, sunrise_manager, reference_campaign
+):
+    """Lead-to-conversion is 10 % on Jan 12 and on Jan 13: the change is ±0.0 %, not an error."""
+    client.force_login(sunrise_manager)
+    url = f"/l/sunrise-realty/campaigns/{reference_campaign.pk}/"
+
+    response = client.get(url, {"period": "custom", "start": "2026-01-13", "end": "2026-01-13"})
+
+    assert response.status_code == 200
+    assert "±0.0 %" in response.content.decode()

@@ -65,7 +65,7 @@ def change(value, lower_is_better=False):
         )
     value = Decimal(value)
     if value == 0:
-        return format_html('<span class="change flat">±0.0 %</span>')
+        return format_html('<span class="change flat">{}</span>', "±0.0 %")
     up = value > 0
     good = up != bool(lower_is_better)
     return format_html(

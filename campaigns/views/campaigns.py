@@ -106,13 +106,9 @@ class CampaignMixin:
         return reverse("campaigns:campaign", args=[self.location.slug, self.get_campaign().pk])
 
 
-class CampaignDetailView(
-    LocationRequiredMixin, CampaignMixin, PeriodMixin, HtmxPartialMixin, TemplateView
-):
-    """A campaign's key metrics, ROI analysis, funnel, targets, trends and actions."""
+class CampaignPeriodMixin(CampaignMixin, PeriodMixin):
+    """A campaign's period: its whole life unless the URL says otherwise."""
 
-    template_name = "campaigns/campaign_detail.html"
-    htmx_partial = "report"
     default_period = "all"
 
     def period_bounds(self):
@@ -122,6 +118,15 @@ class CampaignDetailView(
         period = super().get_period()
         # "All time" of a campaign is its life, not everything since its start until today.
         return analytics.lifetime_period(self.get_campaign()) if period.preset == "all" else period
+
+
+class CampaignDetailView(
+    LocationRequiredMixin, CampaignPeriodMixin, HtmxPartialMixin, TemplateView
+):
+    """A campaign's key metrics, ROI analysis, funnel, targets, trends and actions."""
+
+    template_name = "campaigns/campaign_detail.html"
+    htmx_partial = "report"
 
     def get_context_data(self, **kwargs):
         campaign = self.get_campaign()

@@ -1,3 +1,140 @@
-"""(Being written.)"""
+"""Data out: CSV downloads of the pages' tables and the printable campaign report.
 
-urlpatterns: list = []
+Each CSV view is its page's view with a CSV response instead of a template: same access
+(LocationRequiredMixin), same query string (period, filters, sort, ids), same analytics call,
+so a download always holds what the page shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.urls import path
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views import View
+
+from campaigns import analytics, exports
+from campaigns.models import Location
+from campaigns.periods import Period
+from campaigns.tenancy import LocationRequiredMixin
+from campaigns.views.campaigns import (
+    CampaignDetailView,
+    CampaignListView,
+    CampaignPeriodMixin,
+)
+from campaigns.views.channels import ChannelsView
+from campaigns.views.compare import CompareView
+
+#: Longer periods print their table as weekly sums rather than one row per day.
+WEEKLY_AFTER_DAYS = 62
+
+
+def csv_filename(location: Location, what: str, period: Period) -> str:
+    """sunrise-realty-campaigns-2026-10-27-to-2026-11-25.csv"""
+    return f"{location.slug}-{what}-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv"
+
+
+def csv_response(filename: str, write: Callable[[exports.Writer], None]) -> HttpResponse:
+    """A CSV download (an attachment named ``filename``) filled by ``write``."""
+    response = HttpResponse(
+        content_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
+    write(exports.writer_for(response))
+    return response
+
+
+class CampaignListCsvView(CampaignListView):
+    """The campaign list as CSV, with the page's filters, sort and period."""
+
+    def render_to_response(self, context, **response_kwargs):
+        return csv_response(
+            csv_filename(self.location, "campaigns", self.period),
+            lambda writer: exports.write_campaigns(
+                writer, context["reports"], self.location.currency
+            ),
+        )
+
+
+class CompareCsvView(CompareView):
+    """The comparison as CSV, ranked by ROI, with each campaign's place in every ranking."""
+
+    def render_to_response(self, context, **response_kwargs):
+        comparison = context["comparison"]
+        if comparison is None:
+            return HttpResponseBadRequest(
+                "Pick two or more campaigns to compare (?ids=1,2).",
+                content_type="text/plain; charset=utf-8",
+            )
+        return csv_response(
+            csv_filename(self.location, "comparison", self.period),
+            lambda writer: exports.write_comparison(writer, comparison, self.location.currency),
+        )
+
+
+class ChannelsCsvView(ChannelsView):
+    """The channel table as CSV, with its "All channels" total row."""
+
+    def render_to_response(self, context, **response_kwargs):
+        return csv_response(
+            csv_filename(self.location, "channels", self.period),
+            lambda writer: exports.write_channels(
+                writer, context["channels"], self.location.currency
+            ),
+        )
+
+
+class CampaignDaysCsvView(LocationRequiredMixin, CampaignPeriodMixin, View):
+    """A campaign's recorded days in the period (as on its page), in the CSV import format."""
+
+    def get(self, request, *args, **kwargs):
+        campaign = self.get_campaign()
+        period = self.get_period()
+        rows = list(exports.recorded_days(campaign, period))
+        name = slugify(campaign.name) or "campaign"
+        return csv_response(
+            csv_filename(self.location, f"{name}-{campaign.pk}-days", period),
+            lambda writer: exports.write_days(writer, campaign, rows),
+        )
+
+
+class CampaignReportView(CampaignDetailView):
+    """The campaign's page laid out for paper (A4 or Letter): the same report, charts and
+    period, without the controls, with the daily table (weekly sums for long periods)."""
+
+    template_name = "campaigns/campaign_report.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        series = context["series"]
+        by_week = self.period.days > WEEKLY_AFTER_DAYS
+        context.update(
+            by_week=by_week,
+            spans=analytics.grouped_series(series, 7 if by_week else 1),
+            generated_on=self.location.today(),
+            campaign_url=self.campaign_url(),
+        )
+        return context
+
+
+urlpatterns = [
+    path(
+        "l/<slug:slug>/campaigns/export.csv",
+        CampaignListCsvView.as_view(),
+        name="campaigns_csv",
+    ),
+    path(
+        "l/<slug:slug>/campaigns/<int:pk>/days.csv",
+        CampaignDaysCsvView.as_view(),
+        name="days_csv",
+    ),
+    path(
+        "l/<slug:slug>/campaigns/<int:pk>/report/",
+        CampaignReportView.as_view(),
+        name="report",
+    ),
+    path("l/<slug:slug>/compare/export.csv", CompareCsvView.as_view(), name="compare_csv"),
+    path("l/<slug:slug>/channels/export.csv", ChannelsCsvView.as_view(), name="channels_csv"),
+]
