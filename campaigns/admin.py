@@ -7,9 +7,9 @@ from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Sum
 
-from campaigns import display, metrics, services
+from campaigns import display, metrics, services, tokens
 from campaigns.forms import DailyMetricForm, FunnelStageForm, OnePerCampaignFormSet
-from campaigns.models import Campaign, DailyMetric, FunnelStage, Location, Membership
+from campaigns.models import ApiToken, Campaign, DailyMetric, FunnelStage, Location, Membership
 from campaigns.tenancy import locations_for
 
 
@@ -162,3 +162,61 @@ class FunnelStageAdmin(admin.ModelAdmin):
     list_filter = [("location", admin.RelatedOnlyFieldListFilter), "stage"]
     search_fields = ["campaign__name"]
     list_select_related = ["campaign", "location"]
+
+
+class TokenStatusFilter(admin.SimpleListFilter):
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("active", "Active"), ("revoked", "Revoked")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("active", "revoked"):
+            return queryset.filter(revoked_at__isnull=self.value() == "active")
+        return queryset
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(LocationChoicesMixin, admin.ModelAdmin):
+    """Tokens are created here with a new secret, shown once in the confirmation message."""
+
+    list_display = [
+        "name",
+        "location",
+        "prefix",
+        "created_at",
+        "created_by",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = [("location", admin.RelatedOnlyFieldListFilter), TokenStatusFilter]
+    search_fields = ["name", "prefix", "location__name"]
+    list_select_related = ["location", "created_by"]
+    readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
+    actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # A token's location is fixed: moving it would hand one client's integration another's data.
+        return [*self.readonly_fields, "location"] if obj else self.readonly_fields
+
+    def get_fields(self, request, obj=None):
+        return ["location", "name", *(self.readonly_fields if obj else [])]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return super().save_model(request, obj, form, change)
+        obj.created_by = request.user
+        secret = tokens.assign_secret(obj)
+        super().save_model(request, obj, form, change)
+        self.message_user(
+            request,
+            f"The token for “{obj.location}” is {secret} — copy it now: it is shown only this "
+            "once (only its fingerprint is stored).",
+            messages.WARNING,
+        )
+
+    @admin.action(description="Revoke selected tokens")
+    def revoke(self, request, queryset):
+        count = tokens.revoke_tokens(queryset)
+        self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)

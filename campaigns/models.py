@@ -347,3 +347,52 @@ class FunnelStage(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.location_id = self.campaign.location_id
         super().save(*args, **kwargs)
+
+
+class ApiToken(models.Model):
+    """A secret with which an integration reads and writes one location's data through the API.
+
+    Only the SHA-256 of the secret is stored; the secret itself is shown once, at creation.
+    ``key_hash`` is unique across locations because a request is matched to its token before
+    the location is known (a small table: on Citus it would be a reference table).
+    """
+
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="api_tokens", db_index=False
+    )
+    name = models.CharField(
+        max_length=100, help_text="What uses the token, e.g. “Nightly CRM sync”."
+    )
+    prefix = models.CharField(
+        max_length=8,
+        editable=False,
+        help_text="The secret's first characters, to tell tokens apart.",
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = "API token"
+        ordering = ["-created_at"]
+        base_manager_name = "objects"
+        indexes = [models.Index(fields=["location", "created_at"], name="apitoken_loc_created_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
