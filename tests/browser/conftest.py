@@ -38,7 +38,7 @@ TIMEOUT_MS = 5_000
 def browser():
     """One headless Chromium for the whole session (`make test` installs it when missing)."""
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: run `make test`, or apt-get install chromium")
+        pytest.fail(f"No Chromium at {CHROMIUM}: run `make test`, or apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
