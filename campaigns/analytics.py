@@ -360,18 +360,40 @@ def lifetime_period(campaign: Campaign, today: date | None = None) -> Period:
     return Period(campaign.start_date, max(end, campaign.start_date), "all")
 
 
+def totals_by_campaign(
+    campaign_ids: list[int], periods: dict[str, Period | None], within: Period | None = None
+) -> dict[int, dict[str, Totals]]:
+    """Sums per campaign, one grouped query: for each name in ``periods`` the sums over that
+    period (None: every recorded day), reading only the rows ``within`` a period if given.
+
+    The query is led by DailyMetric's (location, campaign, date) index: the scope filters on
+    location, the campaigns and (with ``within``) the dates narrow the range it reads.
+    """
+    rows = DailyMetric.objects.filter(campaign__in=campaign_ids)
+    if within is not None:
+        rows = rows.filter(in_period(within))
+    expressions = {}
+    for name, period in periods.items():
+        expressions.update(sums(f"{name}_", in_period(period) if period else None))
+    found = {
+        row["campaign_id"]: {name: Totals.from_values(row, f"{name}_") for name in periods}
+        for row in rows.values("campaign_id").annotate(**expressions).order_by()
+    }
+    empty = {name: Totals() for name in periods}
+    return {campaign_id: found.get(campaign_id, empty) for campaign_id in campaign_ids}
+
+
 def campaign_reports(
     campaigns: QuerySet[Campaign], period: Period, *, today: date | None = None
 ) -> list[CampaignReport]:
-    """Reports for many campaigns in two queries: grouped totals and funnel stages."""
+    """Reports for many campaigns in a constant number of queries (campaigns, their sums over
+    the period and the one before, their lifetime sums, their funnel stages)."""
     previous = period.previous()
-    rows = list(
-        campaigns.select_related("location").annotate(
-            **sums("cur_", in_period(period, "daily_metrics__"), "daily_metrics__"),
-            **sums("prev_", in_period(previous, "daily_metrics__"), "daily_metrics__"),
-            **sums("life_", None, "daily_metrics__"),
-        )
-    )
+    rows = list(campaigns.select_related("location"))
+    ids = [c.pk for c in rows]
+    window = Period(previous.start, period.end)
+    recent = totals_by_campaign(ids, {"cur": period, "prev": previous}, within=window)
+    lifetime_totals = totals_by_campaign(ids, {"life": None})
     recorded: dict[int, dict[str, int]] = defaultdict(dict)
     for campaign_id, stage, count in FunnelStage.objects.filter(
         campaign__in=[c.pk for c in rows]
@@ -379,11 +401,9 @@ def campaign_reports(
         recorded[campaign_id][stage] = count
     reports = []
     for c in rows:
-        values = vars(c)
-        current = Totals.from_values(values, "cur_")
+        current, before = recent[c.pk]["cur"], recent[c.pk]["prev"]
         figures = PeriodFigures(period, current, Metrics.of(current, c.budget))
-        before = Totals.from_values(values, "prev_")
-        lifetime = Totals.from_values(values, "life_")
+        lifetime = lifetime_totals[c.pk]["life"]
         report = CampaignReport(
             campaign=c,
             current=figures,
@@ -493,28 +513,31 @@ class ChannelAnalytics:
 
 
 def channel_analytics(
-    location: Location, period: Period, *, campaigns: QuerySet[Campaign] | None = None
+    location: Location, period: Period, *, reports: list[CampaignReport] | None = None
 ) -> ChannelAnalytics:
     """Per channel: campaigns, money, results and pooled ROI, with shares and advice.
 
-    One grouped query over the location's campaigns; channel figures are sums of campaign sums.
+    Channel figures are sums of the campaigns' sums (pooled), from the given campaign
+    ``reports`` of the period, or else from two queries (campaigns, their grouped sums).
     """
-    with scope(location):
-        base = campaigns if campaigns is not None else Campaign.objects.for_location(location)
-        per_campaign = base.annotate(
-            **sums("", in_period(period, "daily_metrics__"), "daily_metrics__")
-        ).values("channel", "budget", *DailyMetric.NUMBER_FIELDS)
-        grouped: dict[str, list[dict]] = defaultdict(list)
-        for row in per_campaign:
-            grouped[row["channel"]].append(row)
+    if reports is not None:
+        pairs = [(r.campaign, r.totals) for r in reports]
+    else:
+        with scope(location):
+            campaigns = list(Campaign.objects.for_location(location).only("channel", "budget"))
+            found = totals_by_campaign([c.pk for c in campaigns], {"cur": period}, within=period)
+        pairs = [(c, found[c.pk]["cur"]) for c in campaigns]
+    grouped: dict[str, list[tuple[Campaign, Totals]]] = defaultdict(list)
+    for campaign, totals in pairs:
+        grouped[campaign.channel].append((campaign, totals))
     all_totals = Totals()
     built = []
     for channel in Campaign.Channel:
         items = grouped.get(channel.value)
         if not items:
             continue
-        totals = sum((Totals.from_values(i) for i in items), Totals())
-        budget = sum((i["budget"] for i in items), m.ZERO)
+        totals = sum((t for _, t in items), Totals())
+        budget = sum((c.budget for c, _ in items), m.ZERO)
         built.append((channel, len(items), budget, totals))
         all_totals += totals
     all_budget = sum((b for _, _, b, _ in built), m.ZERO)
@@ -654,7 +677,7 @@ def location_overview(
     [summary] = location_summaries([location], period)
     with scope(location):
         reports = campaign_reports(Campaign.objects.for_location(location), period, today=today)
-    channels = channel_analytics(location, period)
+    channels = channel_analytics(location, period, reports=reports)
     ranked = [r for r in _ranked(reports, "roi") if r.metrics.roi is not None]
     warnings = [
         r
