@@ -136,6 +136,11 @@ SECURE_CSP = {
 }
 X_FRAME_OPTIONS = "DENY"
 
+# CSV import: the largest file accepted, and where uploads wait (on this server's disk) between
+# their preview and their commit. Staged files are deleted on commit and expire after a day.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
+IMPORT_STAGING_DIR = Path(env.str("IMPORT_STAGING_DIR", default=str(BASE_DIR / "var" / "imports")))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
