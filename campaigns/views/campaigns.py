@@ -132,7 +132,7 @@ class CampaignDetailView(
         campaign = self.get_campaign()
         currency = self.location.currency
         report = analytics.campaign_report(campaign, self.period)
-        series = analytics.daily_series(Campaign.objects.filter(pk=campaign.pk), self.period)
+        series = analytics.daily_series([campaign.pk], self.period)
         trends = charts.trend_charts(series, currency)
         return super().get_context_data(
             report=report,
