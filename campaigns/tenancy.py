@@ -1,8 +1,8 @@
 """The one tenant-scoping mechanism.
 
 Tenant-owned models (Campaign, DailyMetric, FunnelStage, ApiToken) use ``ScopedManager``: a
-queryset built inside ``scope(...)`` is filtered to the scope's locations; one built outside any scope
-(and outside ``scopes_disabled()``) raises ``ScopeError`` as soon as it would touch the
+queryset built inside ``scope(...)`` is filtered to the scope's locations; one built outside
+any scope (and outside ``scopes_disabled()``) raises ``ScopeError`` as soon as it would touch the
 database, so that forms and modules can still declare querysets at import time. A forgotten
 filter therefore fails loudly in tests instead of leaking another location's rows: the
 django-scopes idea, as pretix uses it, in a few lines of our own that follow Django 6.1.
