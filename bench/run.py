@@ -51,10 +51,17 @@ def build(location: Location, campaigns: int, days: int, today) -> None:
     start = today - timedelta(days=days)
     with scopes_disabled():
         created = Campaign.objects.bulk_create(
-            Campaign(location=location, name=f"{location.slug} campaign {i}",
-                     channel=CHANNELS[i % len(CHANNELS)], budget=Decimal("50000"),
-                     start_date=start, end_date=today + timedelta(days=30),
-                     target_leads=5000, target_conversions=400, target_roi=Decimal("1.5"))
+            Campaign(
+                location=location,
+                name=f"{location.slug} campaign {i}",
+                channel=CHANNELS[i % len(CHANNELS)],
+                budget=Decimal("50000"),
+                start_date=start,
+                end_date=today + timedelta(days=30),
+                target_leads=5000,
+                target_conversions=400,
+                target_roi=Decimal("1.5"),
+            )
             for i in range(campaigns)
         )
         batch = []
@@ -62,14 +69,21 @@ def build(location: Location, campaigns: int, days: int, today) -> None:
             for offset in range(days):
                 leads = rng.randint(5, 40)
                 qualified = rng.randint(0, leads)
-                batch.append(DailyMetric(
-                    location=location, campaign=campaign, date=start + timedelta(days=offset),
-                    impressions=rng.randint(1000, 20000), clicks=rng.randint(20, 800),
-                    leads=leads, qualified_leads=qualified, hot_leads=rng.randint(0, qualified),
-                    conversions=rng.randint(0, leads),
-                    revenue=Decimal(rng.randint(0, 400000)) / 100,
-                    spend=Decimal(rng.randint(1000, 30000)) / 100,
-                ))
+                batch.append(
+                    DailyMetric(
+                        location=location,
+                        campaign=campaign,
+                        date=start + timedelta(days=offset),
+                        impressions=rng.randint(1000, 20000),
+                        clicks=rng.randint(20, 800),
+                        leads=leads,
+                        qualified_leads=qualified,
+                        hot_leads=rng.randint(0, qualified),
+                        conversions=rng.randint(0, leads),
+                        revenue=Decimal(rng.randint(0, 400000)) / 100,
+                        spend=Decimal(rng.randint(1000, 30000)) / 100,
+                    )
+                )
                 if len(batch) >= 20000:
                     DailyMetric.objects.bulk_create(batch)
                     batch = []
@@ -105,25 +119,35 @@ def main() -> None:
         ids = list(Campaign.objects.for_location(big).values_list("pk", flat=True)[:10])
         every = Campaign.objects.for_location(big)
         results = [
-            measure("campaign report, whole life (1 campaign)",
-                    lambda: analytics.campaign_report(one)),
-            measure("campaign daily series, 1 year",
-                    lambda: analytics.daily_series([one.pk], year)),
-            measure(f"campaign list, 30 days ({CAMPAIGNS} campaigns)",
-                    lambda: analytics.campaign_reports(every, month)),
-            measure(f"campaign list, 1 year ({CAMPAIGNS} campaigns)",
-                    lambda: analytics.campaign_reports(every, year)),
-            measure("compare 10 campaigns, 1 year",
-                    lambda: analytics.compare_campaigns(big, ids, year)),
+            measure(
+                "campaign report, whole life (1 campaign)", lambda: analytics.campaign_report(one)
+            ),
+            measure(
+                "campaign daily series, 1 year", lambda: analytics.daily_series([one.pk], year)
+            ),
+            measure(
+                f"campaign list, 30 days ({CAMPAIGNS} campaigns)",
+                lambda: analytics.campaign_reports(every, month),
+            ),
+            measure(
+                f"campaign list, 1 year ({CAMPAIGNS} campaigns)",
+                lambda: analytics.campaign_reports(every, year),
+            ),
+            measure(
+                "compare 10 campaigns, 1 year", lambda: analytics.compare_campaigns(big, ids, year)
+            ),
             measure("channel analytics, 1 year", lambda: analytics.channel_analytics(big, year)),
-            measure("location overview, 30 days",
-                    lambda: analytics.location_overview(big, month)),
-            measure("portfolio of 2 locations, 30 days",
-                    lambda: analytics.location_summaries([big, small], month)),
+            measure("location overview, 30 days", lambda: analytics.location_overview(big, month)),
+            measure(
+                "portfolio of 2 locations, 30 days",
+                lambda: analytics.location_summaries([big, small], month),
+            ),
         ]
     engine = connection.vendor
-    print(f"\n{rows:,} daily rows ({CAMPAIGNS} campaigns × {DAYS} days + a small location) on "
-          f"{engine}, built in {built:.0f} s; best of {REPEAT} runs.\n")
+    print(
+        f"\n{rows:,} daily rows ({CAMPAIGNS} campaigns × {DAYS} days + a small location) on "
+        f"{engine}, built in {built:.0f} s; best of {REPEAT} runs.\n"
+    )
     print("| read | time | queries |")
     print("| --- | ---: | ---: |")
     for label, seconds, queries in results:
