@@ -71,7 +71,7 @@ def campaign_recommendations(report: CampaignReport) -> list[Recommendation]:
             )
         )
     p = report.pacing
-    if p is not None and c.status != Campaign.Status.COMPLETED:
+    if p is not None and c.status == Campaign.Status.ACTIVE:  # advice for what is spending
         behind = [
             (n, line)
             for n, line in (("leads", p.leads), ("conversions", p.conversions))

@@ -258,8 +258,9 @@ def test_results_just_within_the_band_are_not_behind(sunrise):
     assert "behind_on_results" not in recs
 
 
-def test_a_completed_campaign_gets_no_pacing_advice(sunrise):
-    push = ten_day_campaign(sunrise, status="completed")
+@pytest.mark.parametrize("status", ["completed", "paused"])
+def test_a_campaign_that_is_not_running_gets_no_pacing_advice(sunrise, status):
+    push = ten_day_campaign(sunrise, status=status)
     five_days(push, spend_per_day=D("120.00"), leads_per_day=4, conversions_per_day=1)
 
     recs = rules(day_five_report(push))
