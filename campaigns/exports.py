@@ -68,14 +68,7 @@ def yes_no(value: bool) -> str:
 
 #: Totals of the period and the metrics of the campaign list, in this order.
 FIGURE_COLUMNS = [
-    "impressions",
-    "clicks",
-    "leads",
-    "qualified_leads",
-    "hot_leads",
-    "conversions",
-    "revenue",
-    "spend",
+    *DailyMetric.NUMBER_FIELDS,
     "profit",
     "roi",
     "roas",

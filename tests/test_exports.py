@@ -20,7 +20,7 @@ from django.utils.dateparse import parse_date
 from campaigns import exports, services
 from campaigns.models import Campaign, DailyMetric
 from campaigns.tenancy import scope, scopes_disabled
-from tests.factories import CampaignFactory, DailyMetricFactory, FunnelStageFactory
+from tests.factories import CampaignFactory, DailyMetricFactory, add_campaigns
 
 pytestmark = pytest.mark.django_db
 
@@ -516,28 +516,6 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, sunrise, reference_campa
 
 
 # --- Query counts ---------------------------------------------------------------------------
-
-
-def add_campaigns(location, count: int, first: int) -> None:
-    """``count`` campaigns with three recent days each, across channels and statuses."""
-    today = location.today()
-    channels = list(Campaign.Channel.values)
-    for i in range(first, first + count):
-        campaign = CampaignFactory(
-            location=location,
-            name=f"Load test {i:03}",
-            channel=channels[i % len(channels)],
-            status="paused" if i % 7 == 3 else "active",
-            budget=Decimal("3000.00"),
-            start_date=today - timedelta(days=20),
-            end_date=today + timedelta(days=10) if i % 2 else None,
-            target_leads=100 if i % 3 else None,
-            target_roi=Decimal("1.5"),
-        )
-        for days_ago in (1, 2, 3):
-            DailyMetricFactory(campaign=campaign, date=today - timedelta(days=days_ago))
-        if i % 4 == 0:
-            FunnelStageFactory(campaign=campaign, stage="awareness", count=5000)
 
 
 def load_url(name: str, location) -> str:

@@ -21,6 +21,7 @@ from tests.factories import (
     LocationFactory,
     MembershipFactory,
     UserFactory,
+    add_campaigns,
 )
 
 pytestmark = pytest.mark.django_db
@@ -1216,33 +1217,6 @@ def test_a_manager_sees_the_controls_on_the_campaign_page(
 
 
 # --- 9. A constant number of queries per page ------------------------------------------------
-
-
-def add_campaigns(location, count: int, first: int) -> None:
-    """``count`` campaigns with three recent days each, across channels, statuses and targets."""
-    today = location.today()
-    channels = list(Campaign.Channel.values)
-    for i in range(first, first + count):
-        campaign = CampaignFactory(
-            location=location,
-            name=f"Load test {i:03}",
-            channel=channels[i % len(channels)],
-            status="paused" if i % 7 == 3 else "active",
-            budget=Decimal("3000.00"),
-            start_date=today - timedelta(days=20),
-            end_date=today + timedelta(days=10) if i % 2 else None,
-            target_leads=100 if i % 3 else None,
-            target_conversions=10,
-            target_roi=Decimal("1.5"),
-        )
-        for days_ago in (1, 2, 3):
-            DailyMetricFactory(
-                campaign=campaign,
-                date=today - timedelta(days=days_ago),
-                revenue=Decimal("50.00") if i % 3 == 0 else Decimal("400.00"),
-            )
-        if i % 4 == 0:
-            FunnelStageFactory(campaign=campaign, stage="awareness", count=5000)
 
 
 def read_page_url(name: str, location) -> str:
