@@ -1,9 +1,12 @@
-"""Reporting periods: an inclusive range of calendar days, its previous period, and presets."""
+"""Reporting periods: an inclusive range of calendar days, its previous period, and presets.
+
+A period never runs past the location's today: presets end today, a custom period ending later
+is cut back to today (with a notice saying so), and one starting later is refused."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -31,6 +34,8 @@ class Period:
     start: date
     end: date
     preset: str = "custom"
+    #: Why the period differs from the one asked for (a custom end cut back to today).
+    notice: str | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -52,7 +57,7 @@ class Period:
     def label(self) -> str:
         if self.preset in PRESETS and self.preset != "custom":
             return PRESETS[self.preset]
-        return f"{self.start:%b %-d, %Y} – {self.end:%b %-d, %Y}"
+        return f"{day_text(self.start)} – {day_text(self.end)}"
 
     @classmethod
     def preset_for(cls, name: str, *, today: date, earliest: date | None = None) -> Period:
@@ -77,17 +82,41 @@ class Period:
     ) -> Period:
         """Read ``?period=30d`` or ``?start=YYYY-MM-DD&end=YYYY-MM-DD`` (custom dates).
 
-        Raises ValidationError with a message a user understands for bad dates.
+        Custom dates ending after ``today`` end today instead, with a ``notice``. Raises
+        ValidationError with a message a user understands for bad dates or a start after today.
         """
         start_text, end_text = params.get("start"), params.get("end")
         name = params.get("period") or ("custom" if start_text or end_text else default)
         if name != "custom":
             return cls.preset_for(name, today=today, earliest=earliest)
-        start, end = parse_day(start_text, "start"), parse_day(end_text, "end")
-        period = cls(start, end, "custom")
-        if end - start > LONGEST:
+        period = cls(parse_day(start_text, "start"), parse_day(end_text, "end"), "custom")
+        period = period.up_to(today)
+        if period.end - period.start > LONGEST:
             raise ValidationError("Choose a period of at most ten years.")
         return period
+
+    def up_to(self, today: date) -> Period:
+        """This period cut back to end ``today``, saying so; refused if it starts after today."""
+        if self.start > today:
+            raise ValidationError(
+                f"The period you asked for starts {day_text(self.start)}, after today "
+                f"({day_text(today)}): choose a start on or before today."
+            )
+        if self.end <= today:
+            return self
+        return replace(
+            self,
+            end=today,
+            notice=(
+                f"The period you asked for ends {day_text(self.end)}, after today: "
+                f"showing it up to today, {day_text(today)}."
+            ),
+        )
+
+
+def day_text(day: date) -> str:
+    """A day as the pages write it: Nov 26, 2026."""
+    return f"{day:%b %-d, %Y}"
 
 
 def parse_day(text: str | None, which: str) -> date:

@@ -194,3 +194,70 @@ def test_an_end_before_the_start_is_rejected():
 def test_a_period_cannot_be_built_backwards():
     with pytest.raises(ValidationError):
         Period(date(2026, 3, 10), date(2026, 3, 9))
+
+
+# --- Never past today -------------------------------------------------------------------------
+
+
+def test_a_custom_period_ending_after_today_ends_today_and_says_so():
+    period = Period.from_query({"start": "2026-03-01", "end": "2026-12-31"}, today=TODAY)
+
+    assert span(period) == (date(2026, 3, 1), TODAY)
+    assert period.preset == "custom"
+    assert period.notice == (
+        "The period you asked for ends Dec 31, 2026, after today: "
+        "showing it up to today, Mar 15, 2026."
+    )
+
+
+def test_a_custom_period_ending_today_is_kept_without_a_notice():
+    period = Period.from_query({"start": "2026-03-01", "end": "2026-03-15"}, today=TODAY)
+
+    assert span(period) == (date(2026, 3, 1), TODAY)
+    assert period.notice is None
+
+
+def test_a_custom_period_starting_today_and_ending_later_is_today_alone():
+    period = Period.from_query({"start": "2026-03-15", "end": "2026-04-30"}, today=TODAY)
+
+    assert span(period) == (TODAY, TODAY)
+    assert period.notice is not None
+
+
+def test_a_custom_period_starting_after_today_is_refused():
+    with pytest.raises(ValidationError) as error:
+        Period.from_query({"start": "2026-03-16", "end": "2026-04-30"}, today=TODAY)
+
+    assert error.value.messages == [
+        "The period you asked for starts Mar 16, 2026, after today (Mar 15, 2026): "
+        "choose a start on or before today."
+    ]
+
+
+def test_presets_carry_no_notice():
+    assert Period.from_query({"period": "7d"}, today=TODAY).notice is None
+    assert Period.from_query({}, today=TODAY).notice is None
+
+
+def test_the_previous_of_a_cut_back_period_has_its_shown_length():
+    period = Period.from_query({"start": "2026-03-06", "end": "2026-12-31"}, today=TODAY)
+
+    previous = period.previous()
+
+    assert span(previous) == (date(2026, 2, 24), date(2026, 3, 5))
+    assert previous.days == period.days == 10
+    assert previous.notice is None
+
+
+def test_the_notice_does_not_make_two_equal_periods_differ():
+    cut_back = Period.from_query({"start": "2026-03-01", "end": "2026-12-31"}, today=TODAY)
+
+    assert cut_back == Period(date(2026, 3, 1), TODAY)
+
+
+def test_the_ten_year_limit_applies_to_the_period_shown():
+    period = Period.from_query({"start": "2017-01-01", "end": "2099-12-31"}, today=TODAY)
+
+    assert span(period) == (date(2017, 1, 1), TODAY)
+    with pytest.raises(ValidationError):
+        Period.from_query({"start": "2016-01-01", "end": "2099-12-31"}, today=TODAY)

@@ -46,7 +46,8 @@ def redirect(request, url: str):
 class PeriodMixin:
     """Reads the period from the query string (?period=30d or ?start=…&end=…).
 
-    Bad dates do not fail the page: the default period is shown with the reason.
+    Bad dates do not fail the page: the default period is shown with the reason. Custom dates
+    ending after today are shown up to today, with a notice that says so.
     """
 
     default_period = DEFAULT_PRESET
@@ -73,5 +74,6 @@ class PeriodMixin:
     def get_context_data(self, **kwargs):
         kwargs.setdefault("period", self.period)
         kwargs.setdefault("period_error", self.period_error)
+        kwargs.setdefault("period_notice", self.period.notice)
         kwargs.setdefault("presets", [(k, v) for k, v in PRESETS.items() if k != "custom"])
         return super().get_context_data(**kwargs)
