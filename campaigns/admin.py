@@ -6,9 +6,13 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.db.models import Sum
+from django.utils.html import format_html
 
 from campaigns import display, metrics, services, tokens
+from campaigns.analytics import judgement
+from campaigns.analytics.figures import Totals
 from campaigns.forms import DailyMetricForm, FunnelStageForm, OnePerCampaignFormSet
+from campaigns.metrics import CATALOGUE
 from campaigns.models import ApiToken, Campaign, DailyMetric, FunnelStage, Location, Membership
 from campaigns.tenancy import locations_for
 
@@ -90,6 +94,7 @@ class CampaignAdmin(LocationChoicesMixin, admin.ModelAdmin):
         "total_revenue",
         "roi",
         "cost_per_lead",
+        "health",
     ]
     list_filter = [("location", admin.RelatedOnlyFieldListFilter), "channel", "status"]
     search_fields = ["name", "location__name"]
@@ -114,25 +119,41 @@ class CampaignAdmin(LocationChoicesMixin, admin.ModelAdmin):
                 spend_sum=Sum("daily_metrics__spend"),
                 revenue_sum=Sum("daily_metrics__revenue"),
                 leads_sum=Sum("daily_metrics__leads"),
+                conversions_sum=Sum("daily_metrics__conversions"),
             )
         )
 
-    @admin.display(description="Spend", ordering="spend_sum")
+    @admin.display(description=CATALOGUE["spend"].short_label, ordering="spend_sum")
     def total_spend(self, obj):
         return display.money(obj.spend_sum or 0, obj.location.currency)
 
-    @admin.display(description="Revenue", ordering="revenue_sum")
+    @admin.display(description=CATALOGUE["revenue"].short_label, ordering="revenue_sum")
     def total_revenue(self, obj):
         return display.money(obj.revenue_sum or 0, obj.location.currency)
 
-    @admin.display(description="ROI")
+    @admin.display(description=CATALOGUE["roi"].short_label)
     def roi(self, obj):
-        return display.percent(metrics.roi(obj.revenue_sum or 0, obj.spend_sum or 0))
+        return display.figure("roi", metrics.roi(obj.revenue_sum or 0, obj.spend_sum or 0))
 
-    @admin.display(description="CPL")
+    @admin.display(description=CATALOGUE["cost_per_lead"].short_label)
     def cost_per_lead(self, obj):
         cpl = metrics.cost_per_lead(obj.spend_sum or 0, obj.leads_sum or 0)
         return display.money(cpl, obj.location.currency)
+
+    @admin.display(description="Health")
+    def health(self, obj):
+        """The campaign's health, as on every page (from the lifetime sums of this query)."""
+        lifetime = Totals(
+            leads=obj.leads_sum or 0,
+            conversions=obj.conversions_sum or 0,
+            revenue=obj.revenue_sum or metrics.ZERO,
+            spend=obj.spend_sum or metrics.ZERO,
+        )
+        today = obj.location.today()
+        pacing = judgement.pacing(obj, lifetime, today)
+        targets = judgement.targets(obj, lifetime, today)
+        state = judgement.health(obj, lifetime, pacing, targets, today)
+        return format_html('<span title="{}">{}</span>', state.summary, state.label)
 
     @admin.action(description="Mark selected campaigns completed")
     def mark_completed(self, request, queryset):

@@ -24,8 +24,13 @@ from ninja.security import HttpBearer
 from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from campaigns import analytics, serialize, services, tokens
-from campaigns.analytics import ChannelRow, Metrics
+from campaigns import serialize, services, tokens
+from campaigns.analytics import reports
+from campaigns.analytics.channels import channel_analytics
+from campaigns.analytics.comparison import compare_campaigns
+from campaigns.analytics.figures import Metrics
+from campaigns.analytics.locations import earliest_start
+from campaigns.analytics.results import ChannelRow
 from campaigns.models import ApiToken, Campaign, FunnelStage, Location
 from campaigns.periods import Period
 from campaigns.services import BatchValidationError
@@ -379,7 +384,7 @@ def get_campaign(request, campaign_id: int) -> Campaign:
 def read_period(location: Location, when: PeriodQuery, *, default: str) -> Period:
     """?start=&end= (custom dates) or ?period=30d; a readable 422 for anything else."""
     params = {k: v for k, v in when.model_dump().items() if k in PERIOD_PARAMS and v}
-    earliest = analytics.earliest_start(location) if params.get("period") == "all" else None
+    earliest = earliest_start(location) if params.get("period") == "all" else None
     return Period.from_query(params, today=location.today(), earliest=earliest, default=default)
 
 
@@ -462,8 +467,8 @@ def campaign_report(request, campaign_id: int, when: Query[PeriodQuery]):
     if when.start or when.end or (when.period and when.period != "all"):
         chosen = read_period(campaign.location, when, default="all")
     else:
-        chosen = analytics.lifetime_period(campaign)
-    return serialize.report_dict(analytics.campaign_report(campaign, chosen))
+        chosen = reports.lifetime_period(campaign)
+    return serialize.report_dict(reports.campaign_report(campaign, chosen))
 
 
 @api.get(
@@ -480,7 +485,7 @@ def compare(request, when: Query[CompareQuery]):
     location = request.auth.location
     campaign_ids = parse_ids(when.ids)
     chosen = read_period(location, when, default="30d")
-    comparison = analytics.compare_campaigns(location, campaign_ids, chosen)
+    comparison = compare_campaigns(location, campaign_ids, chosen)
     by_id = {r.campaign.pk: r for r in comparison.reports}
     if missing := [i for i in campaign_ids if i not in by_id]:
         raise Http404(f"No campaign {missing[0]} in this location.")
@@ -519,7 +524,7 @@ def compare(request, when: Query[CompareQuery]):
 def channels(request, when: Query[PeriodQuery]):
     location = request.auth.location
     chosen = read_period(location, when, default="30d")
-    result = analytics.channel_analytics(location, chosen)
+    result = channel_analytics(location, chosen)
     return {
         "period": period_dict(result.period),
         "channels": [channel_dict(row) for row in result.rows],

@@ -1,17 +1,24 @@
 """Chart data for the pages: plain JSON (via json_script) that static/campaigns/charts.js
-draws with Chart.js. Numbers only; every figure comes from the analytics objects."""
+draws with Chart.js. Numbers only; every figure comes from the analytics objects, every
+label and unit from the metric catalogue. A chart with nothing to draw says so (``empty``)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from campaigns.analytics import (
-    CampaignReport,
-    ChannelAnalytics,
-    Comparison,
-    DayFigures,
-    Funnel,
-)
+from campaigns import metrics as m
+from campaigns.analytics.channels import ChannelAnalytics
+from campaigns.analytics.comparison import Comparison
+from campaigns.analytics.results import CampaignReport, Funnel
+from campaigns.analytics.series import DayFigures
+
+#: How charts.js formats each catalogue unit.
+KINDS = {
+    m.Unit.MONEY: "money",
+    m.Unit.RATIO: "percent",
+    m.Unit.MULTIPLE: "count",
+    m.Unit.COUNT: "count",
+}
 
 
 def _n(value: Decimal | int | None) -> float | int | None:
@@ -20,71 +27,74 @@ def _n(value: Decimal | int | None) -> float | int | None:
     return float(value)
 
 
-def _dataset(label: str, data, kind: str) -> dict:
-    return {"label": label, "data": [_n(v) for v in data], "kind": kind}
+def _dataset(key: str, data, label: str | None = None) -> dict:
+    """One series of a metric: its catalogue label (unless given) and unit."""
+    metric = m.metric(key)
+    return {
+        "label": label or metric.label,
+        "data": [_n(v) for v in data],
+        "kind": KINDS[metric.unit],
+    }
+
+
+def _chart(kind: str, labels: list[str], datasets: list[dict], **extra) -> dict:
+    empty = not any(value for dataset in datasets for value in dataset["data"])
+    return {"type": kind, "labels": labels, "datasets": datasets, "empty": empty, **extra}
 
 
 def budget_chart(report: CampaignReport, currency: str) -> dict:
     """Budget vs spend vs revenue (ROI analysis)."""
-    return {
-        "type": "bar",
-        "labels": ["Budget", "Spend", "Revenue"],
-        "datasets": [
+    chart = _chart(
+        "bar",
+        [m.CATALOGUE[key].label for key in ("budget", "spend", "revenue")],
+        [
             _dataset(
-                "Amount",
+                "spend",
                 [report.campaign.budget, report.totals.spend, report.totals.revenue],
-                "money",
+                "Amount",
             )
         ],
-        "currency": currency,
-    }
+        currency=currency,
+    )
+    # A budget alone is no result to draw: the chart waits for spend or revenue.
+    chart["empty"] = not (report.totals.spend or report.totals.revenue)
+    return chart
 
 
 def funnel_chart(funnel: Funnel) -> dict:
     """The funnel as horizontal bars, one per stage."""
-    return {
-        "type": "bar",
-        "horizontal": True,
-        "labels": [s.label for s in funnel.stages],
-        "datasets": [_dataset("Count", [s.count for s in funnel.stages], "count")],
-    }
+    return _chart(
+        "bar",
+        [s.label for s in funnel.stages],
+        [_dataset("impressions", [s.count for s in funnel.stages], "Count")],
+        horizontal=True,
+    )
 
 
 def trend_charts(series: list[DayFigures], currency: str) -> dict[str, dict]:
     """Daily lines: results (leads, conversions) and money (spend, revenue)."""
     labels = [day.date.isoformat() for day in series]
+
+    def line(key: str) -> dict:
+        return _dataset(key, [getattr(d.totals, key) for d in series])
+
     return {
-        "results": {
-            "type": "line",
-            "labels": labels,
-            "datasets": [
-                _dataset("Leads", [d.totals.leads for d in series], "count"),
-                _dataset("Conversions", [d.totals.conversions for d in series], "count"),
-            ],
-        },
-        "money": {
-            "type": "line",
-            "labels": labels,
-            "datasets": [
-                _dataset("Spend", [d.totals.spend for d in series], "money"),
-                _dataset("Revenue", [d.totals.revenue for d in series], "money"),
-            ],
-            "currency": currency,
-        },
+        "results": _chart("line", labels, [line("leads"), line("conversions")]),
+        "money": _chart("line", labels, [line("spend"), line("revenue")], currency=currency),
     }
 
 
 def _spend_and_revenue(labels: list[str], items, currency: str) -> dict:
     """Grouped bars of spend and revenue, one group per label."""
-    return {
-        "type": "bar",
-        "labels": labels,
-        "datasets": [
-            _dataset("Spend", [i.totals.spend for i in items], "money"),
-            _dataset("Revenue", [i.totals.revenue for i in items], "money"),
+    return _chart(
+        "bar",
+        labels,
+        [
+            _dataset("spend", [i.totals.spend for i in items]),
+            _dataset("revenue", [i.totals.revenue for i in items]),
         ],
-        "currency": currency,
-    }
+        currency=currency,
+    )
 
 
 def comparison_chart(comparison: Comparison, currency: str) -> dict:
@@ -101,11 +111,11 @@ def channel_chart(channels: ChannelAnalytics, currency: str) -> dict:
 def share_chart(channels: ChannelAnalytics) -> dict:
     """Share of budget against share of profit, per channel."""
     rows = channels.rows
-    return {
-        "type": "bar",
-        "labels": [r.label for r in rows],
-        "datasets": [
-            _dataset("Share of budget", [r.budget_share for r in rows], "percent"),
-            _dataset("Share of profit", [r.profit_share for r in rows], "percent"),
+    return _chart(
+        "bar",
+        [r.label for r in rows],
+        [
+            _dataset("budget_share", [r.budget_share for r in rows]),
+            _dataset("profit_share", [r.profit_share for r in rows]),
         ],
-    }
+    )

@@ -1,12 +1,13 @@
 """Formatting of numbers for people: money with its currency, percentages, "—" for undefined.
 
-Used by the text report, the admin and (as template filters) the pages.
+Used by the text report, the admin, the recommendations and (as template tags) the pages.
 """
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from campaigns.metrics import Unit, metric
 from campaigns.metrics import money as round_money
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "JPY": "¥"}
@@ -35,3 +36,20 @@ def percent(value: Decimal | None, places: int = 1) -> str:
 def ratio_x(value: Decimal | None) -> str:
     """A multiple such as ROAS: 3.6 → 3.60x."""
     return DASH if value is None else f"{Decimal(value):,.2f}x"
+
+
+def count(value: int | Decimal | None) -> str:
+    """A whole number with thousands separators: 1,234."""
+    return DASH if value is None else f"{Decimal(value):,.0f}"
+
+
+def figure(key: str, value, currency: str = "USD") -> str:
+    """A value in the format of its metric's catalogue unit; "—" when undefined."""
+    entry = metric(key)
+    if entry.unit is Unit.MONEY:
+        return money(value, currency)
+    if entry.unit is Unit.RATIO:
+        return percent(value, entry.places)
+    if entry.unit is Unit.MULTIPLE:
+        return ratio_x(value)
+    return count(value)

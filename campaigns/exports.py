@@ -3,7 +3,8 @@
 Cells are for spreadsheets and scripts: money as a plain decimal with two places ("41.67", the
 currency in its own column), ratios as decimals with six places ("2.600000" for an ROI of
 260 %), an undefined metric as an empty cell (never 0), dates ISO. Every figure is read from the
-analytics objects; nothing here computes a metric. Text cells that a spreadsheet would run as a
+analytics objects and formatted by its unit in the metric catalogue; nothing here computes a
+metric. Text cells that a spreadsheet would run as a
 formula get a leading apostrophe (CSV injection); numbers never do, so a loss stays "-1200.00".
 """
 
@@ -18,7 +19,10 @@ from typing import Protocol
 from django.db.models import QuerySet
 
 from campaigns import metrics as m
-from campaigns.analytics import CampaignReport, ChannelAnalytics, ChannelRow, Comparison, in_period
+from campaigns.analytics.channels import ChannelAnalytics
+from campaigns.analytics.comparison import Comparison
+from campaigns.analytics.figures import in_period
+from campaigns.analytics.results import CampaignReport, ChannelRow
 from campaigns.models import Campaign, DailyMetric
 from campaigns.periods import Period
 
@@ -66,7 +70,7 @@ def yes_no(value: bool) -> str:
 
 # --- Shared columns -------------------------------------------------------------------------
 
-#: Totals of the period and the metrics of the campaign list, in this order.
+#: Totals of the period and the metrics of the campaign list, in this order (catalogue keys).
 FIGURE_COLUMNS = [
     *DailyMetric.NUMBER_FIELDS,
     "profit",
@@ -78,28 +82,25 @@ FIGURE_COLUMNS = [
     "cpc",
     "cost_per_conversion",
 ]
+CELLS = {m.Unit.MONEY: money, m.Unit.RATIO: ratio, m.Unit.MULTIPLE: ratio, m.Unit.COUNT: count}
 
 
-def figure_cells(totals, metrics) -> list[str]:
-    """The FIGURE_COLUMNS of one row, from its Totals and Metrics."""
-    return [
-        count(totals.impressions),
-        count(totals.clicks),
-        count(totals.leads),
-        count(totals.qualified_leads),
-        count(totals.hot_leads),
-        count(totals.conversions),
-        money(totals.revenue),
-        money(totals.spend),
-        money(metrics.profit),
-        ratio(metrics.roi),
-        ratio(metrics.roas),
-        money(metrics.cost_per_lead),
-        ratio(metrics.conversion_rate),
-        ratio(metrics.ctr),
-        money(metrics.cpc),
-        money(metrics.cost_per_conversion),
-    ]
+def cell(key: str, value) -> str:
+    """A figure's cell in the format of its catalogue unit."""
+    return CELLS[m.metric(key).unit](value)
+
+
+def figure_cells(figures) -> list[str]:
+    """The FIGURE_COLUMNS of one row, from anything with ``value(key)`` (figures, a channel)."""
+    return [cell(key, figures.value(key)) for key in FIGURE_COLUMNS]
+
+
+#: A campaign's health in every export that lists campaigns.
+HEALTH_COLUMNS = ["health", "health_reasons"]
+
+
+def health_cells(report: CampaignReport) -> list[str]:
+    return [text(report.health.state), text(report.health.summary)]
 
 
 def campaign_cells(campaign: Campaign) -> list[str]:
@@ -119,7 +120,7 @@ CAMPAIGN_COLUMNS = ["id", "name", "channel", "status", "budget", "start_date", "
 
 # --- The tables -----------------------------------------------------------------------------
 
-CAMPAIGN_LIST_HEADER = [*CAMPAIGN_COLUMNS, *FIGURE_COLUMNS, "currency"]
+CAMPAIGN_LIST_HEADER = [*CAMPAIGN_COLUMNS, *FIGURE_COLUMNS, *HEALTH_COLUMNS, "currency"]
 
 
 def write_campaigns(writer: Writer, reports: Iterable[CampaignReport], currency: str) -> None:
@@ -129,7 +130,8 @@ def write_campaigns(writer: Writer, reports: Iterable[CampaignReport], currency:
         writer.writerow(
             [
                 *campaign_cells(report.campaign),
-                *figure_cells(report.totals, report.metrics),
+                *figure_cells(report.current),
+                *health_cells(report),
                 text(currency),
             ]
         )
@@ -172,6 +174,7 @@ COMPARISON_HEADER = [
     "cost_efficiency_rank",
     *CAMPAIGN_COLUMNS,
     *FIGURE_COLUMNS,
+    *HEALTH_COLUMNS,
     "best_performer",
     "underperformer",
     "currency",
@@ -202,7 +205,8 @@ def write_comparison(writer: Writer, comparison: Comparison, currency: str) -> N
                 by_rate[pk],
                 by_cost[pk],
                 *campaign_cells(report.campaign),
-                *figure_cells(report.totals, report.metrics),
+                *figure_cells(report.current),
+                *health_cells(report),
                 yes_no(pk == best),
                 yes_no(pk in under),
                 text(currency),
@@ -229,7 +233,7 @@ def _channel_cells(row: ChannelRow, currency: str) -> list[str]:
         text(row.label),
         count(row.campaigns),
         money(row.budget),
-        *figure_cells(row.totals, row.metrics),
+        *figure_cells(row),
         ratio(row.budget_share),
         ratio(row.spend_share),
         ratio(row.profit_share),

@@ -1,122 +1,194 @@
-"""Recommendations: deterministic rules, each with a priority, the campaign or channel it
-names, a message and the numbers behind it. Thresholds are the constants below."""
+"""Recommendations: deterministic rules over the analytics results, merged into at most one
+recommendation per campaign or channel on a page and ranked by the money at stake.
+
+High is reserved for money being lost now: over budget, negative ROI with spend in the period,
+results behind pace in the last quarter of a campaign. Scale-up advice goes only to a campaign
+on track on its results; shifting budget between channels only when the amounts are material.
+Every figure names the window it is over ("lifetime to date", "last 30 days").
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from campaigns import metrics as m
+from campaigns.analytics.judgement import LAST_QUARTER
+from campaigns.analytics.results import (
+    AHEAD,
+    BEHIND,
+    LIFETIME,
+    ON_TRACK,
+    CampaignReport,
+    ChannelRow,
+    Finding,
+    Recommendation,
+)
 from campaigns.display import money
 from campaigns.display import percent as pct
 from campaigns.models import Campaign
 
-if TYPE_CHECKING:
-    from campaigns.analytics import CampaignReport, ChannelRow
-
-
-@dataclass(frozen=True)
-class Recommendation:
-    priority: str  # "high", "medium" or "low"
-    rule: str
-    subject: str  # the campaign's or channel's name
-    message: str
-    numbers: dict = field(default_factory=dict)
-
-
-PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+HIGH, MEDIUM, LOW = "high", "medium", "low"
 #: A channel returns "well above" (or below) the location when its ROI differs by this much.
 CHANNEL_ROI_MARGIN = Decimal("0.5")
+#: Budget moves between channels are advised only for a channel with at least this share of
+#: the location's spend in the period, and at least this much spend (in the location's
+#: currency): below that, the amounts are too small to act on.
+MATERIAL_SPEND_SHARE = Decimal("0.10")
+MATERIAL_SPEND = Decimal("1000")
 #: A campaign converts poorly when its lead-to-conversion rate is under this share of the group's.
 LOW_CONVERSION_SHARE = Decimal("0.5")
+#: How many recommendations a page shows before "show all".
+SHOWN = 5
+
+
+def _count(value: Decimal) -> str:
+    return f"{value:,.0f}"
+
+
+def campaign_findings(report: CampaignReport) -> list[Finding]:
+    """What the rules conclude about one campaign from its own numbers."""
+    c = report.campaign
+    if c.status == Campaign.Status.COMPLETED or report.health.state == "ended":
+        return []  # nothing left to act on
+    currency = c.location.currency
+    active = c.status == Campaign.Status.ACTIVE
+    window = report.window
+    findings = []
+    left = report.budget_left
+    if left is not None and left < 0:
+        findings.append(
+            Finding(
+                "over_budget",
+                HIGH,
+                -left,
+                f"is over budget: {money(report.lifetime.spend, currency)} spent of its "
+                f"{money(c.budget, currency)} budget ({pct(report.budget_used)}, lifetime)",
+                "stop its spend or raise the budget"
+                if active
+                else "keep it paused, or raise the budget before resuming it",
+                {"spend": report.lifetime.spend, "budget": c.budget, "budget_left": left},
+            )
+        )
+    roi, spend = report.metrics.roi, report.totals.spend
+    if roi is not None and roi < 0:
+        findings.append(
+            Finding(
+                "negative_roi",
+                HIGH if active else MEDIUM,
+                spend,
+                f"loses money: ROI {pct(roi)} on {money(spend, currency)} spent ({window})",
+                "pause or rework it" if active else "rework it before resuming it",
+                {"roi": roi, "spend": spend, "revenue": report.totals.revenue},
+            )
+        )
+    findings += _pacing_findings(report, currency)
+    if not findings:
+        findings += _scale_up(report, currency)
+    return findings
+
+
+def _pacing_findings(report: CampaignReport, currency: str) -> list[Finding]:
+    p = report.pacing
+    if p is None:
+        return []
+    findings = []
+    left = report.budget_left if report.budget_left is not None else m.ZERO
+    late = p.time_elapsed >= LAST_QUARTER
+    behind = [line for line in (p.leads, p.conversions) if line and line.band == BEHIND]
+    spend = p.spend if p.spend and p.spend.band == AHEAD else None
+    if behind:
+        line = behind[0]
+        findings.append(
+            Finding(
+                "behind_on_results",
+                HIGH if late else MEDIUM,
+                max(left, m.ZERO),
+                f"is behind on {line.name}: {_count(line.actual)} of {_count(line.expected)} "
+                f"expected by {p.day_text} ({LIFETIME}), projected {_count(line.projected)} "
+                f"of its {_count(line.full_term)} target",
+                "review targeting before spending more"
+                if spend
+                else "review its targeting and offer",
+                {
+                    line.name: line.actual,
+                    f"expected_{line.name}": line.expected,
+                    f"projected_{line.name}": line.projected,
+                },
+            )
+        )
+    if spend is not None:
+        findings.append(
+            Finding(
+                "spending_ahead",
+                MEDIUM,
+                max(spend.projected - spend.full_term, m.ZERO),
+                f"spends ahead of plan: {money(spend.actual, currency)} of "
+                f"{money(spend.expected, currency)} expected by {p.day_text} ({LIFETIME}), "
+                f"projected {money(spend.projected, currency)} against its "
+                f"{money(spend.full_term, currency)} budget",
+                "slow its daily spend",
+                {
+                    "spend": spend.actual,
+                    "expected_spend": spend.expected,
+                    "projected_spend": spend.projected,
+                },
+            )
+        )
+    return findings
+
+
+def _scale_up(report: CampaignReport, currency: str) -> list[Finding]:
+    """Scale up a campaign that beats its ROI target and is on track on results."""
+    c, roi, left = report.campaign, report.metrics.roi, report.budget_left
+    if (
+        c.status != Campaign.Status.ACTIVE
+        or report.health.state not in (ON_TRACK, AHEAD)
+        or report.health.tone != "good"
+        or c.target_roi is None
+        or roi is None
+        or roi < c.target_roi
+        or not left
+        or left <= 0
+    ):
+        return []
+    return [
+        Finding(
+            "scale_up",
+            MEDIUM,
+            left,
+            f"beats its ROI target: {pct(roi)} against {pct(c.target_roi)} ({report.window}), "
+            f"on track on results, with {money(left, currency)} of budget left",
+            "scale it up",
+            {"roi": roi, "target_roi": c.target_roi, "budget_left": left},
+        )
+    ]
 
 
 def campaign_recommendations(report: CampaignReport) -> list[Recommendation]:
-    """The rules that need only the campaign's own numbers."""
-    c, figures, recs = report.campaign, report.current, []
-    currency = c.location.currency
-
-    def usd(value: Decimal) -> str:
-        return money(value, currency)
-
-    roi, spend = figures.metrics.roi, figures.totals.spend
-    if roi is not None and roi < 0:
-        recs.append(
-            Recommendation(
-                "high",
-                "negative_roi",
-                c.name,
-                f"Pause or rework “{c.name}”: ROI {pct(roi)} on {usd(spend)} spent.",
-                {"roi": roi, "spend": spend, "revenue": figures.totals.revenue},
-            )
-        )
-    left = c.budget - report.lifetime.spend
-    if (
-        c.status == Campaign.Status.ACTIVE
-        and c.target_roi is not None
-        and roi is not None
-        and roi >= c.target_roi
-        and left > 0
-    ):
-        recs.append(
-            Recommendation(
-                "medium",
-                "scale_up",
-                c.name,
-                f"Scale up “{c.name}”: ROI {pct(roi)} beats its {pct(c.target_roi)} target "
-                f"with {usd(left)} of budget left.",
-                {"roi": roi, "target_roi": c.target_roi, "budget_left": left},
-            )
-        )
-    p = report.pacing
-    if p is not None and c.status == Campaign.Status.ACTIVE:  # advice for what is spending
-        behind = [
-            (n, line)
-            for n, line in (("leads", p.leads), ("conversions", p.conversions))
-            if line is not None and line.band == "behind"
-        ]
-        if behind and p.spend.band == "ahead":
-            name, line = behind[0]
-            recs.append(
-                Recommendation(
-                    "high",
-                    "overspending_underdelivering",
-                    c.name,
-                    f"“{c.name}” is ahead on spend ({usd(p.spend.actual)} of "
-                    f"{usd(p.spend.expected)} expected by now) but behind on {name} "
-                    f"({line.actual:,.0f} of {line.expected:,.0f} expected): "
-                    "review targeting before spending more.",
-                    {
-                        "spend": p.spend.actual,
-                        "expected_spend": p.spend.expected,
-                        name: line.actual,
-                        f"expected_{name}": line.expected,
-                    },
-                )
-            )
-        elif behind:
-            name, line = behind[0]
-            recs.append(
-                Recommendation(
-                    "medium",
-                    "behind_on_results",
-                    c.name,
-                    f"“{c.name}” is behind on {name}: {line.actual:,.0f} of {line.expected:,.0f} "
-                    f"expected by now, projected {line.projected:,.0f}.",
-                    {
-                        name: line.actual,
-                        f"expected_{name}": line.expected,
-                        f"projected_{name}": line.projected,
-                    },
-                )
-            )
-    return recs
+    """The campaign's one recommendation (or none)."""
+    return consolidate(
+        [Recommendation(report.campaign.name, "campaign", (f,)) for f in campaign_findings(report)]
+    )
 
 
-def sort_recommendations(recs: Iterable[Recommendation]) -> list[Recommendation]:
-    return sorted(recs, key=lambda r: PRIORITY_ORDER[r.priority])
+def consolidate(recs: Iterable[Recommendation]) -> list[Recommendation]:
+    """One recommendation per subject, its findings merged (scale-up dropped beside any
+    warning, so the advice never contradicts itself), ranked: priority, then money at stake."""
+    grouped: dict[tuple[str, str], list[Finding]] = {}
+    for rec in recs:
+        findings = grouped.setdefault((rec.kind, rec.subject), [])
+        findings.extend(f for f in rec.findings if f.rule not in {x.rule for x in findings})
+    merged = []
+    for (kind, subject), findings in grouped.items():
+        if len(findings) > 1:
+            findings = [f for f in findings if f.rule != "scale_up"]
+        findings.sort(key=lambda f: (PRIORITY[f.priority], -f.at_stake))
+        merged.append(Recommendation(subject, kind, tuple(findings)))
+    return sorted(merged, key=lambda r: r.sort_key)
+
+
+PRIORITY = {HIGH: 0, MEDIUM: 1, LOW: 2}
 
 
 def comparison_recommendations(
@@ -132,86 +204,99 @@ def comparison_recommendations(
     for r in reports:
         rate = r.metrics.conversion_rate
         if group_rate and rate is not None and rate < group_rate * LOW_CONVERSION_SHARE:
-            recs.append(
-                Recommendation(
-                    "low",
-                    "low_conversion",
-                    r.campaign.name,
-                    f"“{r.campaign.name}” converts {pct(rate)} of its leads against "
-                    f"{pct(group_rate)} for the group: check lead quality and follow-up.",
-                    {"conversion_rate": rate, "group_conversion_rate": group_rate},
-                )
+            finding = Finding(
+                "low_conversion",
+                LOW,
+                r.totals.spend,
+                f"converts {pct(rate)} of its leads against {pct(group_rate)} for the group "
+                f"({r.window})",
+                "check lead quality and follow-up",
+                {"conversion_rate": rate, "group_conversion_rate": group_rate},
             )
+            recs.append(Recommendation(r.campaign.name, "campaign", (finding,)))
     worst = by_roi_defined[-1] if by_roi_defined else None
     if (
         best
         and worst
         and worst is not best
-        and worst.metrics.roi is not None
+        and best.campaign.status == Campaign.Status.ACTIVE
+        and best.health.state in (ON_TRACK, AHEAD)
         and best.metrics.roi - worst.metrics.roi >= CHANNEL_ROI_MARGIN
     ):
-        recs.append(
-            Recommendation(
-                "medium",
-                "reallocate_budget",
-                best.campaign.name,
-                f"Move budget from “{worst.campaign.name}” (ROI {pct(worst.metrics.roi)}) to "
-                f"“{best.campaign.name}” (ROI {pct(best.metrics.roi)}).",
-                {"from_roi": worst.metrics.roi, "to_roi": best.metrics.roi},
-            )
+        finding = Finding(
+            "reallocate_budget",
+            MEDIUM,
+            worst.totals.spend,
+            f"returns ROI {pct(worst.metrics.roi)} against {pct(best.metrics.roi)} for "
+            f"“{best.campaign.name}” ({worst.window})",
+            f"move budget from it to “{best.campaign.name}”",
+            {"from_roi": worst.metrics.roi, "to_roi": best.metrics.roi},
         )
+        recs.append(Recommendation(worst.campaign.name, "campaign", (finding,)))
     return recs
 
 
+def is_material(row: ChannelRow) -> bool:
+    """Enough of the location's spend to be worth moving budget to or from."""
+    share = row.spend_share
+    return (
+        share is not None and share >= MATERIAL_SPEND_SHARE and row.totals.spend >= MATERIAL_SPEND
+    )
+
+
 def channel_recommendations(
-    rows: list[ChannelRow], total: ChannelRow, currency: str
+    rows: list[ChannelRow], total: ChannelRow, currency: str, window: str
 ) -> list[Recommendation]:
-    """Shift budget toward channels returning well above the location, away from the ones below."""
+    """Shift budget toward channels returning well above the location, away from the ones
+    below, when the channel's spend is material."""
     location_roi = total.metrics.roi
     with_spend = [r for r in rows if r.metrics.roi is not None]
     if location_roi is None or len(with_spend) < 2:
         return []
     recs = []
     for r in with_spend:
-        gap = r.metrics.roi - location_roi
+        if not is_material(r):
+            continue
+        roi, gap = r.metrics.roi, r.metrics.roi - location_roi
         numbers = {
-            "channel_roi": r.metrics.roi,
+            "channel_roi": roi,
             "location_roi": location_roi,
             "spend_share": r.spend_share,
             "profit_share": r.profit_share,
         }
-        if gap >= CHANNEL_ROI_MARGIN:
-            recs.append(
-                Recommendation(
-                    "medium",
-                    "channel_outperforms",
-                    r.label,
-                    f"Shift budget toward {r.label}: ROI {pct(r.metrics.roi)} against "
-                    f"{pct(location_roi)} for the location, on {pct(r.spend_share)} of the spend.",
-                    numbers,
-                )
+        against = f"against {pct(location_roi)} for the location"
+        on_spend = (
+            f"on {money(r.totals.spend, currency)} spent, {pct(r.spend_share)} of the "
+            f"location's spend ({window})"
+        )
+        if roi < 0:
+            finding = Finding(
+                "channel_loses_money",
+                HIGH,
+                r.totals.spend,
+                f"loses money: ROI {pct(roi)} {on_spend}",
+                "move its budget to a better channel or rework its campaigns",
+                numbers,
             )
-        elif r.metrics.roi < 0:
-            recs.append(
-                Recommendation(
-                    "high",
-                    "channel_loses_money",
-                    r.label,
-                    f"{r.label} loses money: ROI {pct(r.metrics.roi)} on "
-                    f"{money(r.totals.spend, currency)} spent. "
-                    "Move its budget to a better channel or rework its campaigns.",
-                    numbers,
-                )
+        elif gap >= CHANNEL_ROI_MARGIN:
+            finding = Finding(
+                "channel_outperforms",
+                MEDIUM,
+                r.totals.spend,
+                f"returns ROI {pct(roi)} {against} {on_spend}",
+                "shift budget toward it",
+                numbers,
             )
         elif gap <= -CHANNEL_ROI_MARGIN:
-            recs.append(
-                Recommendation(
-                    "low",
-                    "channel_underperforms",
-                    r.label,
-                    f"{r.label} returns ROI {pct(r.metrics.roi)} against {pct(location_roi)} for "
-                    "the location: consider moving budget away from it.",
-                    numbers,
-                )
+            finding = Finding(
+                "channel_underperforms",
+                LOW,
+                r.totals.spend,
+                f"returns ROI {pct(roi)} {against} {on_spend}",
+                "consider moving budget away from it",
+                numbers,
             )
-    return sort_recommendations(recs)
+        else:
+            continue
+        recs.append(Recommendation(r.label, "channel", (finding,)))
+    return consolidate(recs)

@@ -1,28 +1,23 @@
 """The report JSON (also served by the API): money as strings with two decimals, ratios as
-plain numbers (0.1 for 10 %), undefined as null."""
+plain numbers (0.1 for 10 %), undefined as null. Each number's unit comes from the metric
+catalogue (``campaigns.metrics``)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from campaigns import metrics as m
-from campaigns.analytics import CampaignReport, PaceLine, Recommendation, Totals
+from campaigns.analytics.figures import Totals
+from campaigns.analytics.results import (
+    CampaignReport,
+    Health,
+    PaceLine,
+    Recommendation,
+    TargetProgress,
+)
 
-MONEY_NAMES = {
-    "revenue",
-    "spend",
-    "profit",
-    "budget",
-    "cost_per_lead",
-    "cost_per_qualified_lead",
-    "cpc",
-    "cost_per_conversion",
-    "break_even_revenue",
-    "expected_spend",
-    "projected_spend",
-    "budget_left",
-}
 RATIO_PLACES = Decimal("0.000001")
+COUNT_PLACES = Decimal("0.01")
 
 
 def money_text(value: Decimal | None) -> str | None:
@@ -37,10 +32,18 @@ def ratio_number(value: Decimal | None) -> float | int | None:
 
 
 def number(name: str, value):
+    """A figure in its catalogue unit: money as text, counts as integers (two decimals when
+    pro-rated), ratios and multiples as numbers."""
     if value is None or isinstance(value, int | str):
         return value
-    if name in MONEY_NAMES:
+    try:
+        unit = m.metric(name).unit
+    except KeyError:
+        unit = m.Unit.RATIO
+    if unit is m.Unit.MONEY:
         return money_text(value)
+    if unit is m.Unit.COUNT:
+        return float(Decimal(value).quantize(COUNT_PLACES))
     return ratio_number(value)
 
 
@@ -48,21 +51,43 @@ def totals_dict(totals: Totals) -> dict:
     return {name: number(name, getattr(totals, name)) for name in totals.__dataclass_fields__}
 
 
-def _pace_value(line: PaceLine | None, name: str, key: str) -> str | float | None:
+def _pace_value(line: PaceLine | None, key: str) -> str | float | None:
     """Expected or projected amount: money for spend, a count (two decimals) for results."""
-    if line is None:
-        return None
-    value = getattr(line, key)
-    return money_text(value) if name == "spend" else float(value.quantize(Decimal("0.01")))
+    return None if line is None else number(line.name, getattr(line, key))
 
 
 def recommendation_dict(rec: Recommendation) -> dict:
     return {
         "priority": rec.priority,
         "rule": rec.rule,
+        "rules": rec.rules,
         "subject": rec.subject,
+        "kind": rec.kind,
         "message": rec.message,
+        "at_stake": money_text(rec.at_stake),
         "numbers": {k: number(k, v) for k, v in rec.numbers.items()},
+    }
+
+
+def health_dict(health: Health) -> dict:
+    return {
+        "state": health.state,
+        "label": health.label,
+        "tone": health.tone,
+        "reasons": list(health.reasons),
+    }
+
+
+def target_dict(t: TargetProgress) -> dict:
+    target_key = "roi" if t.name == "roi" else t.name
+    return {
+        "target": number(target_key, t.target),
+        "actual": number(target_key, t.actual),
+        "achievement": ratio_number(t.achievement),
+        "expected_by_now": number(target_key, t.expected_by_now),
+        "time_elapsed": ratio_number(t.time_elapsed),
+        "status": t.status,
+        "summary": t.sentence or None,
     }
 
 
@@ -84,9 +109,16 @@ def report_dict(report: CampaignReport) -> dict:
             "start_date": c.start_date.isoformat(),
             "end_date": c.end_date.isoformat() if c.end_date else None,
         },
+        "as_of": report.today.isoformat(),
+        "health": health_dict(report.health),
         "period": {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()},
         "totals": totals_dict(report.totals),
         "metrics": metrics,
+        "lifetime": {
+            "totals": totals_dict(report.lifetime),
+            "budget_used": ratio_number(report.budget_used),
+            "budget_left": money_text(report.budget_left),
+        },
         "previous_period": {
             "start": report.previous.period.start.isoformat(),
             "end": report.previous.period.end.isoformat(),
@@ -99,8 +131,9 @@ def report_dict(report: CampaignReport) -> dict:
             "as_of": p.as_of.isoformat(),
             "days_elapsed": p.days_elapsed,
             "total_days": p.total_days,
+            "time_elapsed": ratio_number(p.time_elapsed),
             **{
-                f"{key}_{name}": _pace_value(line, name, key)
+                f"{key}_{name}": _pace_value(line, key)
                 for name, line in (
                     ("spend", p.spend),
                     ("leads", p.leads),
@@ -108,15 +141,7 @@ def report_dict(report: CampaignReport) -> dict:
                 )
                 for key in ("expected", "projected")
             },
-            "bands": {
-                name: line.band
-                for name, line in (
-                    ("spend", p.spend),
-                    ("leads", p.leads),
-                    ("conversions", p.conversions),
-                )
-                if line
-            },
+            "bands": {line.name: line.band for line in p.lines},
             "summary": p.summary,
         },
         "funnel": {
@@ -138,13 +163,6 @@ def report_dict(report: CampaignReport) -> dict:
                 "rate": ratio_number(funnel.bottleneck.rate),
             },
         },
-        "targets": {
-            name: {
-                "target": (ratio_number(t.target) if isinstance(t.target, Decimal) else t.target),
-                "actual": ratio_number(t.actual) if isinstance(t.actual, Decimal) else t.actual,
-                "achievement": ratio_number(t.achievement),
-            }
-            for name, t in report.targets.items()
-        },
+        "targets": {name: target_dict(t) for name, t in report.targets.items()},
         "recommendations": [recommendation_dict(r) for r in report.recommendations],
     }

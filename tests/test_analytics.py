@@ -9,13 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from campaigns import services
-from campaigns.analytics import (
-    campaign_report,
-    campaign_reports,
-    channel_analytics,
-    compare_campaigns,
-    location_summaries,
-)
+from campaigns.analytics.channels import channel_analytics
+from campaigns.analytics.comparison import compare_campaigns
+from campaigns.analytics.locations import location_summaries
+from campaigns.analytics.reports import campaign_report, campaign_reports
 from campaigns.models import Campaign
 from campaigns.periods import Period
 from campaigns.tenancy import scope
@@ -51,7 +48,8 @@ def record(campaign, day, **numbers):
 
 
 def rules(report_or_comparison) -> dict:
-    return {r.rule: r for r in report_or_comparison.recommendations}
+    """Each rule that fired → the (merged) recommendation it is part of."""
+    return {rule: r for r in report_or_comparison.recommendations for rule in r.rules}
 
 
 def march_report(campaign, today=MID_MARCH):
@@ -69,7 +67,10 @@ def test_negative_roi_recommends_pausing(sunrise):
 
     assert rec.priority == "high"
     assert rec.subject == "Spring Flyers"
-    assert rec.message == "Pause or rework “Spring Flyers”: ROI -20.0 % on $1,000.00 spent."
+    assert rec.message == (
+        "“Spring Flyers” loses money: ROI -20.0 % on $1,000.00 spent (Mar 1, 2026 – Mar 31, "
+        "2026). Pause or rework it."
+    )
     assert rec.numbers["roi"] == D("-0.2")
 
 
@@ -107,8 +108,8 @@ def test_beating_the_roi_target_with_budget_left_recommends_scaling_up(sunrise):
     assert rec.priority == "medium"
     assert rec.subject == "Open House SMS"
     assert rec.message == (
-        "Scale up “Open House SMS”: ROI 250.0 % beats its 150.0 % target "
-        "with $600.00 of budget left."
+        "“Open House SMS” beats its ROI target: 250.0 % against 150.0 % (Mar 1, 2026 – Mar 31, "
+        "2026), on track on results, with $600.00 of budget left. Scale it up."
     )
     assert rec.numbers["budget_left"] == D("600.00")
 
@@ -175,12 +176,14 @@ def ten_day_campaign(location, **fields):
 
 
 def five_days(campaign, *, spend_per_day, leads_per_day=0, conversions_per_day=0):
+    """Five days that return twice their spend (so no advice is about losing money)."""
     services.record_days(
         campaign=campaign,
         rows=[
             {
                 "date": date(2026, 3, day),
                 "spend": spend_per_day,
+                "revenue": spend_per_day * 2,
                 "leads": leads_per_day,
                 "conversions": conversions_per_day,
             }
@@ -193,28 +196,44 @@ def day_five_report(campaign):
     return campaign_report(campaign, today=date(2026, 3, 5))
 
 
-def test_spending_ahead_with_leads_behind_is_flagged_high(sunrise):
+def test_spending_ahead_with_leads_behind_is_one_medium_recommendation_mid_campaign(sunrise):
     push = ten_day_campaign(sunrise)
     five_days(push, spend_per_day=D("120.00"), leads_per_day=4, conversions_per_day=1)
 
-    rec = rules(day_five_report(push))["overspending_underdelivering"]
+    [rec] = day_five_report(push).recommendations
 
-    assert rec.priority == "high"
+    assert rec.rules == ["behind_on_results", "spending_ahead"]
+    assert rec.priority == "medium"
     assert rec.subject == "Ten Day Push"
     assert rec.message == (
-        "“Ten Day Push” is ahead on spend ($600.00 of $500.00 expected by now) but behind on "
-        "leads (20 of 50 expected): review targeting before spending more."
+        "“Ten Day Push” is behind on leads: 20 of 50 expected by day 5 of 10 (lifetime to "
+        "date), projected 40 of its 100 target and spends ahead of plan: $600.00 of $500.00 "
+        "expected by day 5 of 10 (lifetime to date), projected $1,200.00 against its "
+        "$1,000.00 budget. Review targeting before spending more; slow its daily spend."
     )
-    assert "behind_on_results" not in rules(day_five_report(push))
+
+
+def test_behind_on_results_in_the_last_quarter_is_high(sunrise):
+    push = ten_day_campaign(sunrise)
+    services.record_days(
+        campaign=push,
+        rows=[{"date": date(2026, 3, day), "spend": D("100.00"), "leads": 4} for day in range(1, 9)],
+    )
+
+    report = campaign_report(push, today=date(2026, 3, 8))
+
+    assert report.health.state == "behind"
+    assert report.health.tone == "bad"
+    assert rules(report)["behind_on_results"].priority == "high"
 
 
 def test_spending_ahead_with_conversions_behind_is_flagged(sunrise):
     push = ten_day_campaign(sunrise)
     five_days(push, spend_per_day=D("120.00"), leads_per_day=10, conversions_per_day=0)
 
-    rec = rules(day_five_report(push))["overspending_underdelivering"]
+    rec = rules(day_five_report(push))["spending_ahead"]
 
-    assert "behind on conversions (0 of 5 expected)" in rec.message
+    assert "is behind on conversions: 0 of 5 expected by day 5 of 10" in rec.message
 
 
 def test_spending_on_pace_with_leads_behind_is_flagged_medium(sunrise):
@@ -223,23 +242,26 @@ def test_spending_on_pace_with_leads_behind_is_flagged_medium(sunrise):
 
     recs = rules(day_five_report(push))
 
-    assert "overspending_underdelivering" not in recs
+    assert "spending_ahead" not in recs
     rec = recs["behind_on_results"]
     assert rec.priority == "medium"
     assert rec.subject == "Ten Day Push"
     assert rec.message == (
-        "“Ten Day Push” is behind on leads: 20 of 50 expected by now, projected 40."
+        "“Ten Day Push” is behind on leads: 20 of 50 expected by day 5 of 10 (lifetime to "
+        "date), projected 40 of its 100 target. Review its targeting and offer."
     )
 
 
-def test_spending_ahead_with_results_on_pace_gives_no_pacing_advice(sunrise):
-    push = ten_day_campaign(sunrise)
+def test_spending_ahead_with_results_on_pace_is_a_warning_not_good_news(sunrise):
+    push = ten_day_campaign(sunrise, target_roi=D("0.5"))
     five_days(push, spend_per_day=D("120.00"), leads_per_day=10, conversions_per_day=1)
 
-    recs = rules(day_five_report(push))
+    report = day_five_report(push)
+    [rec] = report.recommendations
 
-    assert "overspending_underdelivering" not in recs
-    assert "behind_on_results" not in recs
+    assert rec.rules == ["spending_ahead"]  # and no "scale up", though ROI beats its target
+    assert rec.priority == "medium"
+    assert (report.health.state, report.health.tone) == ("on_track", "warning")
 
 
 def test_results_just_within_the_band_are_not_behind(sunrise):
@@ -248,13 +270,19 @@ def test_results_just_within_the_band_are_not_behind(sunrise):
     services.record_days(
         campaign=push,
         rows=[
-            {"date": date(2026, 3, 1), "spend": D("600.00"), "leads": 45, "conversions": 5},
+            {
+                "date": date(2026, 3, 1),
+                "spend": D("500.00"),
+                "revenue": D("1000.00"),
+                "leads": 45,
+                "conversions": 5,
+            },
         ],
     )
 
     recs = rules(day_five_report(push))
 
-    assert "overspending_underdelivering" not in recs
+    assert "spending_ahead" not in recs
     assert "behind_on_results" not in recs
 
 
@@ -265,19 +293,19 @@ def test_a_campaign_that_is_not_running_gets_no_pacing_advice(sunrise, status):
 
     recs = rules(day_five_report(push))
 
-    assert "overspending_underdelivering" not in recs
+    assert "spending_ahead" not in recs
     assert "behind_on_results" not in recs
 
 
-def test_without_results_targets_there_is_no_pacing_advice(sunrise):
+def test_without_results_targets_only_spend_is_paced(sunrise):
     push = ten_day_campaign(sunrise, target_leads=None, target_conversions=None)
     five_days(push, spend_per_day=D("120.00"), leads_per_day=0)
 
     recs = rules(day_five_report(push))
 
     assert day_five_report(push).pacing.leads is None
-    assert "overspending_underdelivering" not in recs
     assert "behind_on_results" not in recs
+    assert "spending_ahead" in recs  # spend still paces against the budget
 
 
 # --- Pacing -----------------------------------------------------------------------------------
@@ -296,17 +324,18 @@ def test_pacing_of_a_ten_day_campaign_halfway_through(sunrise):
     assert pacing.spend.band == "ahead"
     assert (pacing.leads.actual, pacing.leads.expected, pacing.leads.projected) == (20, 50, 40)
     assert pacing.leads.band == "behind"
-    assert (pacing.conversions.expected, pacing.conversions.band) == (5, "on pace")
-    assert pacing.summary == "ahead on spend, behind on leads, on pace for conversions"
+    assert (pacing.conversions.expected, pacing.conversions.band) == (5, "on_track")
+    assert pacing.summary == "ahead on spend, behind on leads, on track for conversions"
+    assert pacing.spend.tone == "warning"  # spending fast is never good news
 
 
 @pytest.mark.parametrize(
     ("spend", "band"),
     [
         ("449.99", "behind"),
-        ("450.00", "on pace"),
-        ("500.00", "on pace"),
-        ("550.00", "on pace"),
+        ("450.00", "on_track"),
+        ("500.00", "on_track"),
+        ("550.00", "on_track"),
         ("550.01", "ahead"),
     ],
 )
@@ -317,16 +346,17 @@ def test_spend_within_ten_percent_of_expected_is_on_pace(sunrise, spend, band):
     assert day_five_report(push).pacing.spend.band == band
 
 
-def test_pacing_after_the_end_compares_with_the_whole_budget(sunrise):
+def test_after_the_end_there_is_no_pacing_and_targets_are_met_or_missed(sunrise):
     push = ten_day_campaign(sunrise)
-    record(push, date(2026, 3, 3), spend=D("900.00"), leads=100, conversions=10)
+    record(push, date(2026, 3, 3), spend=D("900.00"), leads=100, conversions=9)
 
-    pacing = campaign_report(push, today=date(2026, 3, 20)).pacing
+    report = campaign_report(push, today=date(2026, 3, 20))
 
-    assert pacing.as_of == date(2026, 3, 10)
-    assert (pacing.days_elapsed, pacing.total_days) == (10, 10)
-    assert (pacing.spend.expected, pacing.spend.projected) == (D("1000"), D("900"))
-    assert pacing.spend.band == "on pace"
+    assert report.pacing is None
+    assert report.health.state == "ended"
+    assert report.targets["leads"].status == "met"
+    assert report.targets["conversions"].status == "missed"
+    assert report.recommendations == []
 
 
 def test_no_pacing_without_an_end_date(sunrise):
@@ -342,8 +372,18 @@ def test_no_pacing_before_the_campaign_starts(sunrise):
     assert campaign_report(push, MARCH, today=date(2026, 2, 28)).pacing is None
 
 
-def test_no_pacing_without_a_budget(sunrise):
+def test_no_spend_pacing_without_a_budget(sunrise):
     push = ten_day_campaign(sunrise, budget=D("0"))
+    record(push, date(2026, 3, 1), leads=5)
+
+    pacing = day_five_report(push).pacing
+
+    assert pacing.spend is None
+    assert (pacing.leads.expected, pacing.leads.band) == (50, "behind")
+
+
+def test_no_pacing_without_a_budget_or_targets(sunrise):
+    push = ten_day_campaign(sunrise, budget=D("0"), target_leads=None, target_conversions=None)
     record(push, date(2026, 3, 1), leads=5)
 
     assert day_five_report(push).pacing is None
@@ -358,7 +398,7 @@ def test_pacing_starts_on_the_first_day(sunrise):
     assert (pacing.days_elapsed, pacing.spend.expected, pacing.spend.band) == (
         1,
         D("100"),
-        "on pace",
+        "on_track",
     )
 
 
@@ -663,8 +703,8 @@ def test_a_campaign_converting_under_half_the_group_rate_is_flagged(sunrise, fou
     assert rec.priority == "low"
     assert rec.subject == "Retargeting Ads"
     assert rec.message == (
-        "“Retargeting Ads” converts 5.0 % of its leads against 10.6 % for the group: "
-        "check lead quality and follow-up."
+        "“Retargeting Ads” converts 5.0 % of its leads against 10.6 % for the group "
+        "(Mar 1, 2026 – Mar 31, 2026). Check lead quality and follow-up."
     )
     assert [
         r.subject
@@ -687,10 +727,14 @@ def test_a_wide_roi_gap_recommends_moving_budget_to_the_best(sunrise, four_campa
 
     rec = rules(compare(sunrise, [open_house, billboard]))["reallocate_budget"]
 
-    assert rec.priority == "medium"
-    assert rec.subject == "Open House SMS"
+    # One recommendation for Billboard: its loss and where its budget should go, merged.
+    assert rec.priority == "high"
+    assert rec.subject == "Billboard Social"
+    assert rec.rules == ["negative_roi", "reallocate_budget"]
     assert rec.message == (
-        "Move budget from “Billboard Social” (ROI -20.0 %) to “Open House SMS” (ROI 200.0 %)."
+        "“Billboard Social” loses money: ROI -20.0 % on $1,000.00 spent (Mar 1, 2026 – Mar 31, "
+        "2026) and returns ROI -20.0 % against 200.0 % for “Open House SMS” (Mar 1, 2026 – "
+        "Mar 31, 2026). Pause or rework it; move budget from it to “Open House SMS”."
     )
 
 
@@ -718,9 +762,8 @@ def test_a_campaign_without_spend_does_not_hide_the_reallocation_advice(sunrise,
     rec = rules(compare(sunrise, four_campaigns)).get("reallocate_budget")
 
     assert rec is not None
-    assert rec.message == (
-        "Move budget from “Billboard Social” (ROI -20.0 %) to “Open House SMS” (ROI 200.0 %)."
-    )
+    assert rec.subject == "Billboard Social"
+    assert "move budget from it to “Open House SMS”" in rec.message
 
 
 def test_comparison_ignores_campaigns_of_another_location(sunrise, harbor, four_campaigns):
@@ -846,8 +889,8 @@ def test_a_channel_well_above_the_location_gets_budget(sunrise, two_channels):
     assert rec.priority == "medium"
     assert rec.subject == "Email"
     assert rec.message == (
-        "Shift budget toward Email: ROI 180.0 % against 100.0 % for the location, "
-        "on 50.0 % of the spend."
+        "Email returns ROI 180.0 % against 100.0 % for the location on $1,000.00 spent, "
+        "50.0 % of the location's spend (Mar 1, 2026 – Mar 31, 2026). Shift budget toward it."
     )
 
 
@@ -857,8 +900,9 @@ def test_a_channel_well_below_the_location_is_flagged(sunrise, two_channels):
     assert rec.priority == "low"
     assert rec.subject == "SMS"
     assert rec.message == (
-        "SMS returns ROI 20.0 % against 100.0 % for the location: "
-        "consider moving budget away from it."
+        "SMS returns ROI 20.0 % against 100.0 % for the location on $1,000.00 spent, 50.0 % "
+        "of the location's spend (Mar 1, 2026 – Mar 31, 2026). Consider moving budget away "
+        "from it."
     )
 
 
@@ -875,8 +919,9 @@ def test_a_channel_losing_money_is_flagged_high(sunrise):
     assert rec.priority == "high"
     assert rec.subject == "SMS"
     assert rec.message == (
-        "SMS loses money: ROI -50.0 % on $1,000.00 spent. "
-        "Move its budget to a better channel or rework its campaigns."
+        "SMS loses money: ROI -50.0 % on $1,000.00 spent, 50.0 % of the location's spend "
+        "(Mar 1, 2026 – Mar 31, 2026). Move its budget to a better channel or rework its "
+        "campaigns."
     )
     assert "channel_underperforms" not in recs
     assert analytics.recommendations[0].rule == "channel_loses_money"
@@ -982,14 +1027,17 @@ def test_channel_analytics_takes_two_queries_however_many_campaigns(django_asser
     assert large.total.totals.leads == 50 * 2 * 10
 
 
-def test_location_summaries_take_one_query_however_many_locations(django_assert_num_queries):
+def test_location_summaries_take_three_queries_however_many_locations(
+    django_assert_num_queries,
+):
+    # The figures, then the campaigns and their lifetime sums for the health counts.
     locations = [LocationFactory() for _ in range(3)]
     for location in locations:
         campaigns_with_data(location, 2)
 
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):
         [single] = location_summaries(locations[:1], MARCH)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):
         summaries = location_summaries(locations, MARCH)
 
     assert single.current.totals.leads == 2 * 2 * 10

@@ -7,7 +7,7 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max, Min
 
-from campaigns.analytics import campaign_report
+from campaigns.analytics.reports import campaign_report
 from campaigns.models import Campaign, DailyMetric, Membership
 from campaigns.tenancy import scopes_disabled
 

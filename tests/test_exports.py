@@ -51,6 +51,8 @@ CAMPAIGN_LIST_HEADER = [
     "ctr",
     "cpc",
     "cost_per_conversion",
+    "health",
+    "health_reasons",
     "currency",
 ]
 IMPORT_HEADER = [
@@ -139,6 +141,11 @@ def test_the_campaign_list_csv_holds_the_reference_figures(
 
     assert header(client, url) == CAMPAIGN_LIST_HEADER
     [row] = download(client, url)
+    assert row.pop("health") == "ended"
+    assert row.pop("health_reasons").startswith(
+        "Ended Jan 31, 2026. Spent $5,000.00 of its $5,000.00 budget (100.0 %), lifetime. "
+        "Leads: 80.0 % of target — missed."
+    )
     assert row == {
         "id": str(reference_campaign.pk),
         "name": "January SMS Blast",

@@ -93,12 +93,12 @@ def test_change_against_a_negative_previous_value_keeps_the_direction():
 @pytest.mark.parametrize(
     ("actual", "expected", "band"),
     [
-        (100, 100, "on pace"),
-        (110, 100, "on pace"),
-        (90, 100, "on pace"),
+        (100, 100, "on_track"),
+        (110, 100, "on_track"),
+        (90, 100, "on_track"),
         (111, 100, "ahead"),
         (89, 100, "behind"),
-        (0, 0, "on pace"),
+        (0, 0, "on_track"),
         (5, 0, "ahead"),
     ],
 )
@@ -106,12 +106,39 @@ def test_pacing_bands_are_ten_percent_either_side(actual, expected, band):
     assert m.pace_band(actual, expected) == band
 
 
+def test_every_metric_has_one_catalogue_entry_with_label_unit_and_direction():
+    for key, entry in m.CATALOGUE.items():
+        assert entry.key == key
+        assert entry.label and entry.short_label and entry.definition
+        assert entry.unit in m.Unit and entry.good in m.Good
+    assert m.CATALOGUE["spend"].good is m.Good.NEUTRAL
+    assert m.CATALOGUE["cost_per_lead"].good is m.Good.LOWER
+    assert m.CATALOGUE["roas"].unit is m.Unit.MULTIPLE
+    assert m.CATALOGUE["roi"].unit is m.Unit.RATIO
+    assert m.CATALOGUE["roi"].undefined_reason == "no spend recorded yet"
+
+
 @pytest.mark.parametrize(
-    ("value", "band"),
-    [(D("1.04"), "on track"), (D("0.8"), "below"), (D("1.2"), "above"), (None, None)],
+    ("key", "change", "tone"),
+    [
+        ("revenue", D("0.1"), "good"),
+        ("revenue", D("-0.1"), "bad"),
+        ("cost_per_lead", D("-0.1"), "good"),
+        ("cost_per_lead", D("0.1"), "bad"),
+        ("spend", D("-0.3"), "neutral"),  # a spend decrease is not good news
+        ("spend", D("0.3"), "neutral"),
+        ("roi", None, "neutral"),
+    ],
 )
-def test_target_progress_uses_the_same_bands(value, band):
-    assert m.target_band(value) == band
+def test_a_changes_colour_comes_from_the_metrics_good_direction(key, change, tone):
+    assert m.CATALOGUE[key].tone(change) == tone
+
+
+def test_derived_names_keep_their_metrics_unit():
+    assert m.metric("expected_spend").unit is m.Unit.MONEY
+    assert m.metric("target_roi").unit is m.Unit.RATIO
+    with pytest.raises(KeyError):
+        m.metric("no_such_metric")
 
 
 def test_display_formats_money_percent_and_multiples():

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from campaigns.analytics import campaign_report
+from campaigns.analytics.reports import campaign_report
 from campaigns.serialize import report_dict
 
 pytestmark = pytest.mark.django_db
@@ -103,13 +103,22 @@ def test_reference_report_json_has_the_published_figures(reference_campaign):
         0.25,
         0.4,
     ]
-    assert data["targets"] == {
+    targets = {
+        name: {k: v for k, v in t.items() if k in ("target", "actual", "achievement")}
+        for name, t in data["targets"].items()
+    }
+    assert targets == {
         "leads": {"target": 150, "actual": 120, "achievement": 0.8},
         "conversions": {"target": 15, "actual": 12, "achievement": 0.8},
         "roi": {"target": 2.5, "actual": 2.6, "achievement": 1.04},
     }
-    assert data["pacing"]["expected_spend"] == "5000.00"
-    assert data["pacing"]["projected_leads"] == 120.0
+    # The campaign ran Jan 1–31, 2026 and has ended: targets are met or missed, in full.
+    assert data["targets"]["leads"]["expected_by_now"] == 150.0
+    assert data["targets"]["leads"]["time_elapsed"] == 1.0
+    assert [t["status"] for t in data["targets"].values()] == ["missed", "missed", "met"]
+    assert data["targets"]["leads"]["summary"] == "80.0 % of target — missed"
+    assert data["health"]["state"] == "ended"
+    assert data["pacing"] is None  # an ended campaign is not paced
 
 
 def test_campaign_report_command_prints_the_reference_json(reference_campaign, capsys):
@@ -131,8 +140,9 @@ def test_campaign_report_command_text_reads_like_a_report(reference_campaign, ca
         "Cost per lead:       $41.67",
         "ROI:                 260.0 % (ROAS 3.60x)",
         "Funnel efficiency:   0.12 % (recorded)",
-        "leads        120 of 150 (80 %)",
-        "conversions  12 of 15 (80 %)",
-        "roi          260.0 % of 250.0 % (104 %)",
+        "Health:              Ended",
+        "leads        120 of 150 (80.0 % of target — missed)",
+        "conversions  12 of 15 (80.0 % of target — missed)",
+        "roi          260.0 % of 250.0 % (104.0 % of target — met)",
     ]:
         assert line in text

@@ -8,7 +8,9 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from campaigns import analytics, services
+from campaigns import services
+from campaigns.analytics.locations import active_campaigns
+from campaigns.analytics.reports import campaign_report
 from campaigns.models import Campaign, DailyMetric, FunnelStage
 from campaigns.services import BatchValidationError
 from campaigns.tenancy import scope, scopes_disabled
@@ -94,7 +96,7 @@ def test_recording_a_day_twice_replaces_it(campaign):
         rows = list(DailyMetric.objects.filter(campaign=campaign))
     assert len(rows) == 1
     assert (rows[0].leads, rows[0].qualified_leads, rows[0].spend) == (7, 2, Decimal("80.50"))
-    report = analytics.campaign_report(campaign, today=date(2026, 2, 1))
+    report = campaign_report(campaign, today=date(2026, 2, 1))
     assert report.totals.leads == 7
 
 
@@ -199,7 +201,7 @@ def test_active_campaigns_lists_only_active_ones_of_the_location(sunrise, harbor
     CampaignFactory(location=sunrise, status="paused")
     CampaignFactory(location=harbor, status="active")
 
-    assert analytics.active_campaigns(sunrise) == [active]
+    assert active_campaigns(sunrise) == [active]
 
 
 def test_recorded_rows_always_carry_their_campaigns_location(campaign, harbor):

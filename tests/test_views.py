@@ -613,7 +613,8 @@ def test_creating_a_campaign_puts_it_in_the_urls_location_and_opens_it(
     assert response.status_code == 302
     assert response.url == page_url("campaign", sunrise, campaign)
     page = text(client.get(response.url))
-    assert "Saved “Spring Open House”." in page
+    assert "Saved “Spring Open House”: targets" in page
+    assert "ROI 200.0 %." in page  # the stored target, shown back in percent
     assert "<h1>Spring Open House</h1>" in page
 
 

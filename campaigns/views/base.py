@@ -7,7 +7,7 @@ from django.http import HttpResponseRedirect
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from campaigns.analytics import earliest_start
+from campaigns.analytics.locations import earliest_start
 from campaigns.periods import DEFAULT_PRESET, PRESETS, Period
 
 

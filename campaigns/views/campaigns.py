@@ -12,26 +12,35 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.views.generic import FormView, TemplateView
 
-from campaigns import analytics, charts, services
+from campaigns import charts, display, metrics, services
+from campaigns.analytics.locations import HEALTH_ORDER
+from campaigns.analytics.reports import campaign_report, campaign_reports, lifetime_period
+from campaigns.analytics.series import daily_series
 from campaigns.forms import CampaignDetailsForm, DayForm, FunnelForm
 from campaigns.models import Campaign, DailyMetric, FunnelStage
 from campaigns.tenancy import LocationRequiredMixin, ManagerRequiredMixin
 from campaigns.views.base import HtmxPartialMixin, PeriodMixin, redirect
 
+#: The figure columns of the campaign list, in order (catalogue keys).
+FIGURE_COLUMNS = (
+    "spend",
+    "revenue",
+    "leads",
+    "conversions",
+    "conversion_rate",
+    "cost_per_lead",
+    "roi",
+)
+HEALTH_RANK = {state: rank for rank, state in enumerate(HEALTH_ORDER)}
 #: Columns the campaign list sorts by: name → how to read the value from a report.
 SORTS = {
     "name": lambda r: r.campaign.name.lower(),
     "channel": lambda r: r.campaign.channel,
     "status": lambda r: r.campaign.status,
+    "health": lambda r: HEALTH_RANK[r.health.state],
     "budget": lambda r: r.campaign.budget,
-    "spend": lambda r: r.totals.spend,
-    "revenue": lambda r: r.totals.revenue,
-    "leads": lambda r: r.totals.leads,
-    "conversions": lambda r: r.totals.conversions,
-    "roi": lambda r: r.metrics.roi,
-    "cost_per_lead": lambda r: r.metrics.cost_per_lead,
-    "conversion_rate": lambda r: r.metrics.conversion_rate,
     "profit": lambda r: r.metrics.profit,
+    **{key: (lambda r, key=key: r.current.value(key)) for key in FIGURE_COLUMNS},
 }
 
 
@@ -62,7 +71,7 @@ class CampaignListView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Tem
             campaigns = campaigns.filter(status=status)
         if channel in Campaign.Channel.values:
             campaigns = campaigns.filter(channel=channel)
-        reports = sort_reports(analytics.campaign_reports(campaigns, self.period), sort)
+        reports = sort_reports(campaign_reports(campaigns, self.period), sort)
         return super().get_context_data(
             reports=reports,
             status=status,
@@ -71,17 +80,13 @@ class CampaignListView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Tem
             statuses=Campaign.Status.choices,
             channels=Campaign.Channel.choices,
             columns=[
-                ("name", "Campaign"),
-                ("channel", "Channel"),
-                ("status", "Status"),
-                ("spend", "Spend"),
-                ("revenue", "Revenue"),
-                ("leads", "Leads"),
-                ("conversions", "Conversions"),
-                ("conversion_rate", "Lead → conv."),
-                ("cost_per_lead", "CPL"),
-                ("roi", "ROI"),
+                ("name", "Campaign", False),
+                ("channel", "Channel", False),
+                ("status", "Status", False),
+                ("health", "Health", False),
+                *((key, metrics.CATALOGUE[key].short_label, True) for key in FIGURE_COLUMNS),
             ],
+            figure_columns=FIGURE_COLUMNS,
             filtered=bool(status or channel),
             **kwargs,
         )
@@ -117,7 +122,7 @@ class CampaignPeriodMixin(CampaignMixin, PeriodMixin):
     def get_period(self):
         period = super().get_period()
         # "All time" of a campaign is its life, not everything since its start until today.
-        return analytics.lifetime_period(self.get_campaign()) if period.preset == "all" else period
+        return lifetime_period(self.get_campaign()) if period.preset == "all" else period
 
 
 class CampaignDetailView(
@@ -131,8 +136,8 @@ class CampaignDetailView(
     def get_context_data(self, **kwargs):
         campaign = self.get_campaign()
         currency = self.location.currency
-        report = analytics.campaign_report(campaign, self.period)
-        series = analytics.daily_series([campaign.pk], self.period)
+        report = campaign_report(campaign, self.period)
+        series = daily_series([campaign.pk], self.period)
         trends = charts.trend_charts(series, currency)
         return super().get_context_data(
             report=report,
@@ -143,6 +148,21 @@ class CampaignDetailView(
             series=series,
             **kwargs,
         )
+
+
+def saved_message(campaign: Campaign) -> str:
+    """ "Saved “X”." with the targets as stored, so a typo in the ROI target shows at once."""
+    targets = [
+        f"{label} {value}"
+        for label, value in (
+            ("leads", campaign.target_leads),
+            ("conversions", campaign.target_conversions),
+        )
+        if value is not None
+    ]
+    if campaign.target_roi is not None:
+        targets.append(f"ROI {display.percent(campaign.target_roi)}")
+    return f"Saved “{campaign.name}”" + (f": targets {', '.join(targets)}." if targets else ".")
 
 
 class CampaignFormMixin(HtmxPartialMixin):
@@ -158,7 +178,7 @@ class CampaignFormMixin(HtmxPartialMixin):
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Saved “{campaign.name}”.")
+        messages.success(self.request, saved_message(campaign))
         return redirect(
             self.request, reverse("campaigns:campaign", args=[self.location.slug, campaign.pk])
         )

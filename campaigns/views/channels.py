@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.views.generic import TemplateView
 
-from campaigns import analytics, charts
+from campaigns import charts
+from campaigns.analytics.channels import channel_analytics
 from campaigns.tenancy import LocationRequiredMixin
 from campaigns.views.base import HtmxPartialMixin, PeriodMixin
 
@@ -16,7 +17,7 @@ class ChannelsView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Templat
     htmx_partial = "report"
 
     def get_context_data(self, **kwargs):
-        channels = analytics.channel_analytics(self.location, self.period)
+        channels = channel_analytics(self.location, self.period)
         return super().get_context_data(
             channels=channels,
             channel_chart=charts.channel_chart(channels, self.location.currency),

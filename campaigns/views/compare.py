@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.views.generic import TemplateView
 
-from campaigns import analytics, charts
+from campaigns import charts
+from campaigns.analytics.comparison import compare_campaigns
 from campaigns.models import Campaign
 from campaigns.tenancy import LocationRequiredMixin
 from campaigns.views.base import HtmxPartialMixin, PeriodMixin
@@ -37,7 +38,7 @@ class CompareView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Template
         )
         comparison = None
         if len(ids) >= 2:
-            comparison = analytics.compare_campaigns(self.location, ids, self.period)
+            comparison = compare_campaigns(self.location, ids, self.period)
         return super().get_context_data(
             choices=choices,
             selected=set(ids),

@@ -15,7 +15,8 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views import View
 
-from campaigns import analytics, exports
+from campaigns import exports
+from campaigns.analytics.series import grouped_series
 from campaigns.models import Location
 from campaigns.periods import Period
 from campaigns.tenancy import LocationRequiredMixin
@@ -112,7 +113,7 @@ class CampaignReportView(CampaignDetailView):
         by_week = self.period.days > WEEKLY_AFTER_DAYS
         context.update(
             by_week=by_week,
-            spans=analytics.grouped_series(series, 7 if by_week else 1),
+            spans=grouped_series(series, 7 if by_week else 1),
             generated_on=self.location.today(),
             campaign_url=self.campaign_url(),
         )

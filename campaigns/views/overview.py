@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from campaigns import analytics, charts
+from campaigns import charts
+from campaigns.analytics.locations import earliest_start, location_overview, location_summaries
 from campaigns.tenancy import LocationRequiredMixin, locations_for
 from campaigns.views.base import HtmxPartialMixin, PeriodMixin
 
@@ -35,7 +36,7 @@ class PortfolioView(LoginRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateV
     def period_bounds(self):
         locations = self.locations
         today = max((loc.today() for loc in locations), default=None)
-        return today or timezone.localdate(), analytics.earliest_start(*locations)
+        return today or timezone.localdate(), earliest_start(*locations)
 
     def get(self, request, *args, **kwargs):
         self.locations = list(locations_for(request.user))
@@ -43,7 +44,7 @@ class PortfolioView(LoginRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateV
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            summaries=analytics.location_summaries(self.locations, self.period),
+            summaries=location_summaries(self.locations, self.period),
             page_url=reverse("campaigns:portfolio"),
             **kwargs,
         )
@@ -56,7 +57,7 @@ class OverviewView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Templat
     htmx_partial = "report"
 
     def get_context_data(self, **kwargs):
-        overview = analytics.location_overview(self.location, self.period)
+        overview = location_overview(self.location, self.period)
         return super().get_context_data(
             overview=overview,
             channel_chart=charts.channel_chart(overview.channels, self.location.currency),

@@ -5,7 +5,8 @@ import json
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from campaigns import analytics
+from campaigns.analytics.reports import campaign_report, lifetime_period
+from campaigns.analytics.results import CampaignReport
 from campaigns.display import money, percent, ratio_x
 from campaigns.models import Campaign, Location
 from campaigns.periods import Period, parse_day
@@ -34,24 +35,26 @@ class Command(BaseCommand):
             if found is None:
                 raise CommandError(f"No campaign “{campaign}” in {location.name}.")
             try:
-                whole = analytics.lifetime_period(found)
+                whole = lifetime_period(found)
                 period = Period(
                     parse_day(start, "start") if start else whole.start,
                     parse_day(end, "end") if end else whole.end,
                 )
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
-            report = analytics.campaign_report(found, period)
+            report = campaign_report(found, period)
         if format == "json":
             self.stdout.write(json.dumps(report_dict(report), indent=2))
         else:
             self.stdout.write(render_text(report, location.currency))
 
 
-def render_text(report: analytics.CampaignReport, currency: str) -> str:
+def render_text(report: CampaignReport, currency: str) -> str:
     c, t, mx = report.campaign, report.totals, report.metrics
     lines = [
         f"{c.name} ({c.get_channel_display()}, {c.get_status_display().lower()})",
+        f"Health:              {report.health.label}",
+        *(f"  {reason}" for reason in report.health.reasons),
         f"Period: {report.period.start} to {report.period.end}",
         "",
         f"Budget:              {money(c.budget, currency)} ({percent(mx.budget_used)} used)",
@@ -69,18 +72,19 @@ def render_text(report: analytics.CampaignReport, currency: str) -> str:
     if report.funnel.bottleneck:
         b = report.funnel.bottleneck
         lines.append(f"Bottleneck:          {b.from_stage} → {b.to_stage} ({percent(b.rate)})")
-    lines.append("Targets:")
-    for name, target in report.targets.items():
+    lines.append("Targets (lifetime to date):")
+    for target in report.targets.values():
         if target.target is None:
-            lines.append(f"  {name:<12} no target set")
+            lines.append(f"  {target.name:<12} no target set")
             continue
-        if name == "roi":
+        if target.name == "roi":
             text = f"{percent(target.actual)} of {percent(target.target)}"
         else:
             text = f"{target.actual:,} of {target.target:,}"
-        lines.append(f"  {name:<12} {text} ({percent(target.achievement, places=0)})")
+        detail = target.sentence or percent(target.achievement, places=0)
+        lines.append(f"  {target.name:<12} {text} ({detail})")
     if report.pacing:
-        lines.append(f"Pacing:              {report.pacing.summary}")
+        lines.append(f"Pacing:              {report.pacing.sentence}")
     if report.recommendations:
         lines.append("Recommendations:")
         lines.extend(f"  [{r.priority}] {r.message}" for r in report.recommendations)

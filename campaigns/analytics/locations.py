@@ -1,0 +1,170 @@
+"""A location's overview and the portfolio of several locations."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Min
+
+from campaigns import recommendations
+from campaigns.analytics import judgement
+from campaigns.analytics.channels import ChannelAnalytics, channel_analytics
+from campaigns.analytics.comparison import ranked
+from campaigns.analytics.figures import (
+    Metrics,
+    PeriodFigures,
+    Totals,
+    changes,
+    in_period,
+    sums,
+    totals_by_campaign,
+)
+from campaigns.analytics.reports import campaign_reports
+from campaigns.analytics.results import HEALTH_LABELS, CampaignReport, Recommendation
+from campaigns.models import Campaign, DailyMetric, Location
+from campaigns.periods import Period
+from campaigns.tenancy import scope
+
+#: The order health states are counted and listed in: what needs attention first.
+HEALTH_ORDER = ("over_budget", "behind", "ahead", "on_track", "paused", "not_started", "ended")
+
+
+#: The colour of a count of campaigns in a state (a campaign's own pill has its own tone).
+STATE_TONES = {"over_budget": "bad", "behind": "warning", "ahead": "good", "on_track": "good"}
+
+
+@dataclass(frozen=True)
+class HealthCount:
+    state: str
+    label: str
+    count: int
+
+    @property
+    def tone(self) -> str:
+        return STATE_TONES.get(self.state, "neutral")
+
+
+def health_counts(counter: Counter) -> list[HealthCount]:
+    """The non-zero counts of campaigns per health state, most urgent first."""
+    return [HealthCount(s, HEALTH_LABELS[s], counter[s]) for s in HEALTH_ORDER if counter[s]]
+
+
+@dataclass(frozen=True)
+class LocationSummary:
+    location: Location
+    current: PeriodFigures
+    previous: PeriodFigures
+    health: list[HealthCount]
+
+    @property
+    def changes(self) -> dict[str, Decimal | None]:
+        return changes(self.current, self.previous)
+
+
+def campaign_health_by_location(
+    locations: list[Location], today: date | None = None
+) -> dict[int, Counter]:
+    """How many campaigns of each location are in each health state, in two queries."""
+    with scope(*locations):
+        campaigns = list(Campaign.objects.select_related("location"))
+        lifetime = totals_by_campaign([c.pk for c in campaigns], {"life": None})
+    counts: dict[int, Counter] = {location.pk: Counter() for location in locations}
+    for c in campaigns:
+        day = today or c.location.today()
+        totals = lifetime[c.pk]["life"]
+        pacing = judgement.pacing(c, totals, day)
+        targets = judgement.targets(c, totals, day)
+        counts[c.location_id][judgement.health(c, totals, pacing, targets, day).state] += 1
+    return counts
+
+
+def location_summaries(
+    locations: Iterable[Location], period: Period, *, today: date | None = None
+) -> list[LocationSummary]:
+    """Headline figures and campaign health of several locations (for the portfolio), in one
+    grouped query for the figures and two for the health."""
+    locations = list(locations)
+    previous = period.previous()
+    with scope(*locations):
+        rows = {
+            row["location_id"]: row
+            for row in DailyMetric.objects.filter(date__gte=previous.start, date__lte=period.end)
+            .values("location_id")
+            .annotate(**sums("cur_", in_period(period)), **sums("prev_", in_period(previous)))
+        }
+    health = campaign_health_by_location(locations, today) if locations else {}
+    summaries = []
+    for location in locations:
+        values = rows.get(location.pk)
+        current = Totals.from_values(values, "cur_") if values else Totals()
+        before = Totals.from_values(values, "prev_") if values else Totals()
+        summaries.append(
+            LocationSummary(
+                location,
+                PeriodFigures(period, current, Metrics.of(current)),
+                PeriodFigures(previous, before, Metrics.of(before)),
+                health_counts(health.get(location.pk, Counter())),
+            )
+        )
+    return summaries
+
+
+def active_campaigns(location: Location) -> list[Campaign]:
+    """The location's active campaigns, newest first."""
+    with scope(location):
+        return list(Campaign.objects.for_location(location).active())
+
+
+def earliest_start(*locations: Location) -> date | None:
+    """The first start date of the locations' campaigns: where "all time" begins."""
+    with scope(*locations):
+        return Campaign.objects.aggregate(first=Min("start_date"))["first"]
+
+
+@dataclass(frozen=True)
+class Overview:
+    figures: PeriodFigures
+    previous: PeriodFigures
+    reports: list[CampaignReport]
+    channels: ChannelAnalytics
+    best: list[CampaignReport]
+    worst: list[CampaignReport]
+    pacing_warnings: list[CampaignReport]
+    recommendations: list[Recommendation]
+
+    @property
+    def changes(self) -> dict[str, Decimal | None]:
+        return changes(self.figures, self.previous)
+
+    @property
+    def health(self) -> list[HealthCount]:
+        return health_counts(Counter(r.health.state for r in self.reports))
+
+
+def location_overview(
+    location: Location, period: Period, *, today: date | None = None, top: int = 3
+) -> Overview:
+    """Everything the overview page shows, in a constant number of queries: the headline
+    figures are the sums of the campaigns' (every daily row belongs to one campaign)."""
+    with scope(location):
+        reports = campaign_reports(Campaign.objects.for_location(location), period, today=today)
+    current = sum((r.totals for r in reports), Totals())
+    before = sum((r.previous.totals for r in reports), Totals())
+    channels = channel_analytics(location, period, reports=reports)
+    by_roi = [r for r in ranked(reports, "roi") if r.metrics.roi is not None]
+    warnings = [r for r in reports if r.pacing is not None and r.pacing.off_plan]
+    recs = [rec for r in reports for rec in r.recommendations] + channels.recommendations
+    return Overview(
+        figures=PeriodFigures(period, current, Metrics.of(current)),
+        previous=PeriodFigures(period.previous(), before, Metrics.of(before)),
+        reports=reports,
+        channels=channels,
+        best=by_roi[:top],
+        worst=[r for r in reversed(by_roi[-top:]) if r not in by_roi[:top]],
+        pacing_warnings=warnings,
+        recommendations=recommendations.consolidate(recs),
+    )

@@ -1,0 +1,75 @@
+"""Campaign reports: a campaign's figures over a period and the one before, its lifetime
+totals, pacing, funnel, targets, health and recommendations, for many campaigns at once."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import QuerySet
+
+from campaigns import recommendations
+from campaigns.analytics import judgement
+from campaigns.analytics.figures import Metrics, PeriodFigures, totals_by_campaign
+from campaigns.analytics.funnel import funnel
+from campaigns.analytics.results import CampaignReport
+from campaigns.models import Campaign, FunnelStage
+from campaigns.periods import Period
+from campaigns.tenancy import scope
+
+
+def lifetime_period(campaign: Campaign, today: date | None = None) -> Period:
+    """The campaign's life so far: its start to its end date or today, whichever is earlier
+    (a period never runs past today; a campaign that has not started gets today alone)."""
+    today = today or campaign.location.today()
+    end = min(campaign.end_date or today, today)
+    return Period(min(campaign.start_date, end), end, "all")
+
+
+def campaign_reports(
+    campaigns: QuerySet[Campaign], period: Period, *, today: date | None = None
+) -> list[CampaignReport]:
+    """Reports for many campaigns in a constant number of queries (campaigns, their sums over
+    the period and the one before, their lifetime sums, their funnel stages)."""
+    previous = period.previous()
+    rows = list(campaigns.select_related("location"))
+    ids = [c.pk for c in rows]
+    window = Period(previous.start, period.end)
+    recent = totals_by_campaign(ids, {"cur": period, "prev": previous}, within=window)
+    lifetime_totals = totals_by_campaign(ids, {"life": None})
+    recorded: dict[int, dict[str, int]] = defaultdict(dict)
+    for campaign_id, stage, count in FunnelStage.objects.filter(campaign__in=ids).values_list(
+        "campaign_id", "stage", "count"
+    ):
+        recorded[campaign_id][stage] = count
+    reports = []
+    for c in rows:
+        day = today or c.location.today()
+        current, before = recent[c.pk]["cur"], recent[c.pk]["prev"]
+        lifetime = lifetime_totals[c.pk]["life"]
+        pacing = judgement.pacing(c, lifetime, day)
+        targets = judgement.targets(c, lifetime, day)
+        report = CampaignReport(
+            campaign=c,
+            today=day,
+            current=PeriodFigures(period, current, Metrics.of(current, c.budget)),
+            previous=PeriodFigures(previous, before, Metrics.of(before, c.budget)),
+            lifetime=lifetime,
+            pacing=pacing,
+            funnel=funnel(recorded.get(c.pk, {}), current),
+            targets=targets,
+            health=judgement.health(c, lifetime, pacing, targets, day),
+        )
+        report.recommendations.extend(recommendations.campaign_recommendations(report))
+        reports.append(report)
+    return reports
+
+
+def campaign_report(
+    campaign: Campaign, period: Period | None = None, *, today: date | None = None
+) -> CampaignReport:
+    """One campaign's report over ``period`` (default: its life so far)."""
+    with scope(campaign.location_id):
+        period = period or lifetime_period(campaign, today)
+        [report] = campaign_reports(Campaign.objects.filter(pk=campaign.pk), period, today=today)
+    return report
