@@ -30,7 +30,7 @@ from campaigns.analytics.channels import channel_analytics
 from campaigns.analytics.comparison import compare_campaigns
 from campaigns.analytics.figures import Metrics
 from campaigns.analytics.locations import earliest_start
-from campaigns.analytics.results import ChannelRow
+from campaigns.analytics.results import HEALTH_LABELS, ChannelRow
 from campaigns.models import ApiToken, Campaign, FunnelStage, Location
 from campaigns.periods import Period
 from campaigns.services import BatchValidationError
@@ -304,6 +304,16 @@ class TargetsOut(Schema):
     roi: float | None = Field(description="As a multiple: 2.5 means an ROI of 250 %.")
 
 
+class HealthOut(Schema):
+    state: str = Field(
+        description="not_started, on_track, ahead, behind, over_budget, paused or ended",
+        json_schema_extra={"enum": list(HEALTH_LABELS)},
+    )
+    label: str
+    tone: str = Field(description="good, warning, bad or neutral: the colour pages show it in")
+    reasons: list[str] = Field(description="Short sentences with the numbers behind it.")
+
+
 class CampaignOut(Schema):
     id: int
     name: str
@@ -313,6 +323,10 @@ class CampaignOut(Schema):
     start_date: str
     end_date: str | None
     targets: TargetsOut
+
+
+class CampaignWithHealthOut(CampaignOut):
+    health: HealthOut
 
 
 class RecordedOut(Schema):
@@ -408,10 +422,18 @@ def parse_ids(text: str) -> list[int]:
 # --- Operations -----------------------------------------------------------------------------
 
 
-@api.get("/campaigns", response=list[CampaignOut], summary="List the location's campaigns")
+@api.get(
+    "/campaigns",
+    response=list[CampaignWithHealthOut],
+    summary="List the location's campaigns",
+    description="Each campaign with its health, as every page shows it (lifetime to date).",
+)
 def list_campaigns(request):
-    campaigns = Campaign.objects.for_location(request.auth.location).order_by("name", "pk")
-    return [campaign_dict(c) for c in campaigns]
+    location = request.auth.location
+    today = location.today()
+    campaigns = Campaign.objects.for_location(location).order_by("name", "pk")
+    found = reports.campaign_reports(campaigns, Period(today, today), today=today)
+    return [{**campaign_dict(r.campaign), "health": serialize.health_dict(r.health)} for r in found]
 
 
 @api.post("/campaigns", response={201: CampaignOut, 422: ErrorsOut}, summary="Create a campaign")

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from campaigns import metrics as m
-from campaigns.analytics.judgement import LAST_QUARTER
+from campaigns.analytics.judgement import LAST_QUARTER, has_ended
 from campaigns.analytics.results import (
     AHEAD,
     BEHIND,
@@ -49,7 +49,7 @@ def _count(value: Decimal) -> str:
 def campaign_findings(report: CampaignReport) -> list[Finding]:
     """What the rules conclude about one campaign from its own numbers."""
     c = report.campaign
-    if c.status == Campaign.Status.COMPLETED or report.health.state == "ended":
+    if has_ended(c, report.today):
         return []  # nothing left to act on
     currency = c.location.currency
     active = c.status == Campaign.Status.ACTIVE
@@ -82,7 +82,10 @@ def campaign_findings(report: CampaignReport) -> list[Finding]:
                 {"roi": roi, "spend": spend, "revenue": report.totals.revenue},
             )
         )
-    findings += _pacing_findings(report, currency)
+    pacing = _pacing_findings(report, currency)
+    if left is not None and left < 0:  # over budget already says it spends too fast
+        pacing = [f for f in pacing if f.rule != "spending_ahead"]
+    findings += pacing
     if not findings:
         findings += _scale_up(report, currency)
     return findings
@@ -152,13 +155,15 @@ def _scale_up(report: CampaignReport, currency: str) -> list[Finding]:
         or left <= 0
     ):
         return []
+    judged = any(t.status for name, t in report.targets.items() if name != "roi")
+    on_track = "on track on its results targets, " if judged else ""
     return [
         Finding(
             "scale_up",
             MEDIUM,
             left,
             f"beats its ROI target: {pct(roi)} against {pct(c.target_roi)} ({report.window}), "
-            f"on track on results, with {money(left, currency)} of budget left",
+            f"{on_track}with {money(left, currency)} of budget left",
             "scale it up",
             {"roi": roi, "target_roi": c.target_roi, "budget_left": left},
         )
@@ -183,7 +188,8 @@ def consolidate(recs: Iterable[Recommendation]) -> list[Recommendation]:
     for (kind, subject), findings in grouped.items():
         if len(findings) > 1:
             findings = [f for f in findings if f.rule != "scale_up"]
-        findings.sort(key=lambda f: (PRIORITY[f.priority], -f.at_stake))
+        # Over budget wins over everything, as in the health; then the money at stake.
+        findings.sort(key=lambda f: (PRIORITY[f.priority], f.rule != "over_budget", -f.at_stake))
         merged.append(Recommendation(subject, kind, tuple(findings)))
     return sorted(merged, key=lambda r: r.sort_key)
 

@@ -109,7 +109,7 @@ def test_beating_the_roi_target_with_budget_left_recommends_scaling_up(sunrise):
     assert rec.subject == "Open House SMS"
     assert rec.message == (
         "“Open House SMS” beats its ROI target: 250.0 % against 150.0 % (Mar 1, 2026 – Mar 31, "
-        "2026), on track on results, with $600.00 of budget left. Scale it up."
+        "2026), with $600.00 of budget left. Scale it up."
     )
     assert rec.numbers["budget_left"] == D("600.00")
 
@@ -217,7 +217,9 @@ def test_behind_on_results_in_the_last_quarter_is_high(sunrise):
     push = ten_day_campaign(sunrise)
     services.record_days(
         campaign=push,
-        rows=[{"date": date(2026, 3, day), "spend": D("100.00"), "leads": 4} for day in range(1, 9)],
+        rows=[
+            {"date": date(2026, 3, day), "spend": D("100.00"), "leads": 4} for day in range(1, 9)
+        ],
     )
 
     report = campaign_report(push, today=date(2026, 3, 8))

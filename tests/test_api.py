@@ -222,10 +222,23 @@ def test_token_requests_need_no_csrf_token(sunrise_token, spring):
 # --- Campaigns -----------------------------------------------------------------------------
 
 
-def test_listing_campaigns_shows_money_as_strings_and_the_targets(api, reference_campaign):
+def test_listing_campaigns_shows_money_as_strings_the_targets_and_health(api, reference_campaign):
     response = api.get("/campaigns")
+    [listed] = response.json()
 
-    assert response.json() == [
+    assert listed.pop("health") == {
+        "state": "ended",
+        "label": "Ended",
+        "tone": "neutral",
+        "reasons": [
+            "Ended Jan 31, 2026.",
+            "Spent $5,000.00 of its $5,000.00 budget (100.0 %), lifetime.",
+            "Leads: 80.0 % of target — missed.",
+            "Conversions: 80.0 % of target — missed.",
+            "ROI: 104.0 % of target — met.",
+        ],
+    }
+    assert [listed] == [
         {
             "id": reference_campaign.pk,
             "name": "January SMS Blast",

@@ -21,7 +21,10 @@ class Command(BaseCommand):
         parser.add_argument("location_slug")
         parser.add_argument("campaign", help="campaign id or exact name")
         parser.add_argument("--start", help="first day (YYYY-MM-DD); default: campaign start")
-        parser.add_argument("--end", help="last day (YYYY-MM-DD); default: campaign end or today")
+        parser.add_argument(
+            "--end",
+            help="last day (YYYY-MM-DD); default: campaign end or today, whichever is earlier",
+        )
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args, location_slug, campaign, start, end, format, **options):
@@ -39,9 +42,11 @@ class Command(BaseCommand):
                 period = Period(
                     parse_day(start, "start") if start else whole.start,
                     parse_day(end, "end") if end else whole.end,
-                )
+                ).up_to(location.today())
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
+            if period.notice:
+                self.stderr.write(period.notice)
             report = campaign_report(found, period)
         if format == "json":
             self.stdout.write(json.dumps(report_dict(report), indent=2))
