@@ -128,8 +128,23 @@ def test_a_campaign_with_no_data_says_what_to_do_next(manager, sunrise):
     for link in ("Record a day", "Import a CSV", "Push through the API"):
         assert f">{link}</a>" in page
     assert "break-even reached" not in page
-    assert 'data-chart-empty="budget-chart"' in page
-    assert 'data-chart="budget-chart"' not in page
+    assert "data-chart=" not in page  # no empty axes
+    assert 'id="key-metrics"' not in page  # no zeros to read
+
+
+def test_a_period_without_data_says_so_instead_of_drawing_empty_charts(manager, sunrise):
+    c = make(sunrise, "Older Push", days_ago=90)
+    spend(c, 60, "500.00", revenue="900.00", leads=5)
+
+    page = text(
+        manager.get(reverse("campaigns:campaign", args=[sunrise.slug, c.pk]) + "?period=7d")
+    )
+
+    for chart in ("budget-chart", "results-chart", "money-chart"):
+        assert f'data-chart-empty="{chart}"' in page
+        assert f'data-chart="{chart}"' not in page
+    assert "No spend or revenue in this period yet" in page
+    assert "break-even reached" not in page
 
 
 def test_a_running_campaigns_page_and_report_end_today_not_at_the_end_date(manager, sunrise):

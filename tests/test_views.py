@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from campaigns import services
 from campaigns.models import Campaign, DailyMetric, FunnelStage, Membership
 from campaigns.tenancy import scopes_disabled
 from tests.factories import (
@@ -582,6 +583,10 @@ def test_the_reference_campaign_page_shows_the_published_numbers(
 
 def test_an_undefined_metric_shows_a_dash_with_its_reason(client, sunrise_manager, fresh_campaign):
     client.force_login(sunrise_manager)
+    # A day with impressions only: no spend, no leads, no revenue.
+    services.record_day(
+        campaign=fresh_campaign, day=fresh_campaign.location.today(), impressions=100
+    )
     page = text(client.get(page_url("campaign", fresh_campaign.location, fresh_campaign)))
     assert 'data-metric="roi"><span class="undefined" title="no spend recorded yet">—' in page
     assert 'data-metric="cost_per_lead"><span class="undefined" title="no leads yet">—' in page

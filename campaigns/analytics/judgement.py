@@ -190,8 +190,14 @@ def _active_health(
     elif statuses and statuses <= {AHEAD}:
         state, tone = AHEAD, "good"
     else:
-        state, tone = ON_TRACK, "good" if judged or pacing else "neutral"
+        # On track says something only when there are targets to be on track for.
+        state, tone = ON_TRACK, "good" if judged else "neutral"
     spend = pacing.spend if pacing else None
+    if spend is not None and spend.band == BEHIND:
+        reasons.append(
+            f"Spending behind plan: {money(spend.actual, currency)} of "
+            f"{money(spend.expected, currency)} expected by now, {LIFETIME}."
+        )
     if spend is not None and spend.band == AHEAD:
         reasons.append(
             f"Spending ahead of plan: {money(spend.actual, currency)} of "
@@ -200,8 +206,12 @@ def _active_health(
             "budget."
         )
         tone = max(tone, "warning", key=WORSE.__getitem__)
-    if not judged and pacing is None:
-        reasons.append("No end date or targets to pace against.")
+    if not judged:
+        reasons.append(
+            "No leads, conversions or ROI target to judge results against."
+            if pacing is not None
+            else "No end date or targets to pace against."
+        )
     return Health(state, tuple(reasons), tone)
 
 

@@ -317,8 +317,8 @@ class CampaignReport:
 
     @property
     def has_data(self) -> bool:
-        """Anything recorded at all, in any period."""
-        return not self.lifetime.is_empty
+        """Anything recorded at all, in any period: a day's results or funnel counts."""
+        return not self.lifetime.is_empty or self.funnel.source == "recorded"
 
     @property
     def budget_used(self) -> Decimal | None:

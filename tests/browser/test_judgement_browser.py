@@ -303,9 +303,11 @@ def test_a_campaign_without_data_says_how_to_bring_it_in_instead_of_empty_charts
     ]:
         expect(no_data.get_by_role("link", name=link, exact=True)).to_have_attribute("href", href)
 
+    # Nothing to draw and no zeros to read: no charts, no metric cards, only the next steps
+    # (and the targets the campaign will be judged against).
     expect(page.locator("canvas[data-chart]")).to_have_count(0)
-    for chart in ("budget-chart", "funnel-chart", "results-chart", "money-chart"):
-        expect(page.locator(f"p.chart-empty[data-chart-empty={chart}]")).to_be_visible()
+    expect(page.locator("#key-metrics")).to_have_count(0)
+    expect(page.locator(".target[data-target=leads]")).to_be_visible()
     expect(page.locator("body")).not_to_contain_text("break-even reached")
     page.screenshot(path=str(screenshots / "judgement-campaign-no-data.png"), full_page=True)
 
