@@ -1,13 +1,17 @@
 """Create (or refresh) the demo: two locations, their users, campaigns and 90+ days of data.
 
-Idempotent: running it again updates the same rows. Randomness is seeded per campaign, so a
-run on a given day always writes the same numbers. Sunrise Realty also holds the reference
-campaign "January SMS Blast" with exactly the numbers of PRODUCT.md.
+Between them the campaigns show every campaign health (not started, on track, ahead, behind,
+over budget, paused, ended), each well inside its state on whatever day the demo is seeded.
+Idempotent: running it again updates the same rows (and drops days a run on another day
+recorded outside the campaign's days). Randomness is seeded per campaign, so a run on a given
+day always writes the same numbers. Sunrise Realty also holds the reference campaign "January
+SMS Blast" with exactly the numbers of PRODUCT.md.
 """
 
 import random
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -41,39 +45,236 @@ PROFILES = {
     "organic": (2500, "0.04", "0.08", "0.3", "0.3", "0.08", 200, 25),
 }
 
-# name, channel, status, start (days ago), end (days from now; None = open), budget,
-# ambition of the leads and conversions targets (100 = exactly the channel's usual pace),
-# ROI target, performance factor (revenue multiplier).
+
+class Demo(NamedTuple):
+    """One demo campaign, its dates counted from the location's today, built to show ``state``.
+
+    Its days are drawn with randomness seeded by its name, and recorded up to yesterday (or its
+    end, or the day it was paused). Its targets and budget are its pace over those days carried
+    over its whole term (before it starts, its plan's), so ``results`` and ``spend_pace`` say
+    where it lands: 75 is a quarter behind what its targets expect by now, 125 a quarter ahead,
+    well clear of the ±10 % bands whatever the day the demo is seeded on.
+    """
+
+    name: str
+    channel: str
+    status: str
+    start_ago: int  # starts this many days before today (negative: in the future)
+    end_in: int | None  # ends this many days after today (negative: it has ended; None: open)
+    state: str  # the health it shows
+    results: int | None = None  # leads and conversions, % of what targets expect
+    roi_target: str | None = None  # as a multiple: 2.0 is an ROI of 200 %
+    factor: str = "1.0"  # revenue per conversion against the channel's usual
+    spend_pace: int = 100  # spend, % of what the budget plans for (it sizes the budget)
+    budget: int | None = None  # a budget of its own (needed when open-ended)
+    paused_ago: int | None = None  # paused this many days ago: nothing recorded since
+
+
+ACTIVE, PAUSED, COMPLETED = "active", "paused", "completed"
+
 CAMPAIGNS = {
     "sunrise-realty": [
-        ("Spring Listings SMS", "sms", "active", 120, 30, 25000, 95, "2.0", "1.2"),
-        ("Open House Email Series", "email", "active", 110, 45, 9000, 130, "3.0", "1.3"),
-        ("Neighborhood Facebook Ads", "social", "active", 100, 20, 18000, 140, "1.5", "0.6"),
-        ("Google Search — Buyers", "paid_ads", "active", 130, 35, 40000, 100, "1.5", "1.0"),
-        ("Blog & SEO", "organic", "active", 180, None, 6000, None, None, "1.1"),
-        (
+        # Leads and conversions on plan, ROI above its target: on track.
+        Demo(
+            "Spring Listings SMS",
+            "sms",
+            ACTIVE,
+            start_ago=120,
+            end_in=30,
+            state="on_track",
+            results=100,
+            roi_target="2.0",
+            factor="1.2",
+        ),
+        # A strong ROI, but leads and conversions a quarter short: behind, time to recover.
+        Demo(
+            "Open House Email Series",
+            "email",
+            ACTIVE,
+            start_ago=110,
+            end_in=45,
+            state="behind",
+            results=75,
+            roi_target="3.0",
+            factor="1.3",
+        ),
+        # Short on everything in its last weeks: behind, red, a high recommendation.
+        Demo(
+            "Neighborhood Facebook Ads",
+            "social",
+            ACTIVE,
+            start_ago=100,
+            end_in=20,
+            state="behind",
+            results=70,
+            roi_target="1.5",
+            factor="0.6",
+        ),
+        # A quarter ahead on leads and conversions, ROI above its target: ahead.
+        Demo(
+            "Google Search — Buyers",
+            "paid_ads",
+            ACTIVE,
+            start_ago=130,
+            end_in=35,
+            state="ahead",
+            results=125,
+            roi_target="1.0",
+            factor="1.1",
+        ),
+        # Open-ended, no targets: on track, with nothing to judge it against.
+        Demo(
+            "Blog & SEO",
+            "organic",
+            ACTIVE,
+            start_ago=180,
+            end_in=None,
+            state="on_track",
+            budget=6000,
+        ),
+        # Starts in ten days: nothing recorded yet.
+        Demo(
+            "New Construction Launch",
+            "paid_ads",
+            ACTIVE,
+            start_ago=-10,
+            end_in=70,
+            state="not_started",
+            results=100,
+            roi_target="1.5",
+        ),
+        # Paused three weeks ago, well within its budget.
+        Demo(
+            "Instagram Home Tours",
+            "social",
+            PAUSED,
+            start_ago=150,
+            end_in=40,
+            state="paused",
+            results=85,
+            roi_target="1.0",
+            factor="0.9",
+            paused_ago=21,
+        ),
+        # Ended: one missed its targets and barely broke even, one met them.
+        Demo(
             "Winter Sellers Retargeting",
             "paid_ads",
-            "completed",
-            260,
-            -120,
-            30000,
-            110,
-            "1.0",
-            "0.45",
+            COMPLETED,
+            start_ago=260,
+            end_in=-120,
+            state="ended",
+            results=90,
+            roi_target="1.0",
+            factor="0.45",
+            spend_pace=97,
         ),
-        ("Holiday Newsletter", "email", "completed", 230, -130, 4000, 90, "2.0", "1.4"),
-        ("Instagram Home Tours", "social", "paused", 150, 40, 12000, 120, "1.0", "0.9"),
+        Demo(
+            "Holiday Newsletter",
+            "email",
+            COMPLETED,
+            start_ago=230,
+            end_in=-130,
+            state="ended",
+            results=110,
+            roi_target="2.0",
+            factor="1.4",
+            spend_pace=90,
+        ),
     ],
     "harbor-homes": [
-        ("Waterfront Condos SMS", "sms", "active", 95, 60, 15000, 100, "2.0", "1.0"),
-        ("First-Time Buyer Guide Email", "email", "active", 125, 25, 7000, 80, "2.5", "1.2"),
-        ("Harbor Lifestyle Reels", "social", "active", 105, 30, 14000, 125, "1.0", "0.8"),
-        ("Search Ads — Sellers", "paid_ads", "active", 140, 20, 35000, 105, "1.5", "0.7"),
-        ("Local SEO Pages", "organic", "active", 200, None, 5000, None, None, "1.2"),
-        ("Autumn Open Houses", "sms", "completed", 240, -110, 10000, 100, "2.0", "1.1"),
-        ("Display Retargeting", "paid_ads", "completed", 250, -120, 20000, 110, "1.0", "0.4"),
-        ("Community Newsletter", "email", "paused", 160, 45, 3000, 100, "2.0", "1.3"),
+        # Results on plan, but spending a quarter faster than its budget allows: a warning.
+        Demo(
+            "Waterfront Condos SMS",
+            "sms",
+            ACTIVE,
+            start_ago=95,
+            end_in=60,
+            state="on_track",
+            results=100,
+            roi_target="1.7",
+            spend_pace=125,
+        ),
+        Demo(
+            "First-Time Buyer Guide Email",
+            "email",
+            ACTIVE,
+            start_ago=125,
+            end_in=25,
+            state="ahead",
+            results=125,
+            roi_target="2.5",
+            factor="1.2",
+        ),
+        Demo(
+            "Harbor Lifestyle Reels",
+            "social",
+            ACTIVE,
+            start_ago=105,
+            end_in=30,
+            state="behind",
+            results=80,
+            roi_target="1.0",
+            factor="0.8",
+        ),
+        Demo(
+            "Search Ads — Sellers",
+            "paid_ads",
+            ACTIVE,
+            start_ago=140,
+            end_in=20,
+            state="on_track",
+            results=100,
+            roi_target="0.55",
+            factor="0.7",
+        ),
+        Demo(
+            "Local SEO Pages",
+            "organic",
+            ACTIVE,
+            start_ago=200,
+            end_in=None,
+            state="on_track",
+            budget=6000,
+        ),
+        Demo(
+            "Autumn Open Houses",
+            "sms",
+            COMPLETED,
+            start_ago=240,
+            end_in=-110,
+            state="ended",
+            results=105,
+            roi_target="2.0",
+            factor="1.1",
+            spend_pace=95,
+        ),
+        Demo(
+            "Display Retargeting",
+            "paid_ads",
+            COMPLETED,
+            start_ago=250,
+            end_in=-120,
+            state="ended",
+            results=85,
+            roi_target="1.0",
+            factor="0.4",
+            spend_pace=95,
+        ),
+        # Paused a month ago, after spending well over twice its $3,000 budget: over budget.
+        Demo(
+            "Community Newsletter",
+            "email",
+            PAUSED,
+            start_ago=160,
+            end_in=45,
+            state="over_budget",
+            results=100,
+            roi_target="2.0",
+            factor="1.3",
+            budget=3000,
+            paused_ago=30,
+        ),
     ],
 }
 
@@ -136,8 +337,8 @@ class Command(BaseCommand):
 
         for slug, location in locations.items():
             today = location.today()
-            for spec in CAMPAIGNS[slug]:
-                seed_campaign(location, today, *spec)
+            for demo in CAMPAIGNS[slug]:
+                seed_campaign(location, today, demo)
         seed_reference(locations["sunrise-realty"])
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all):"))
@@ -148,47 +349,60 @@ class Command(BaseCommand):
         self.stdout.write("  admin            superuser (Django admin at /admin/)")
 
 
-def seed_campaign(
-    location,
-    today,
-    name,
-    channel,
-    status,
-    start_ago,
-    end_in,
-    budget,
-    ambition,
-    roi_target,
-    factor,
-) -> Campaign:
-    start = today - timedelta(days=start_ago)
-    end = today + timedelta(days=end_in) if end_in is not None else None
-    impressions, ctr, lead_rate, _, _, conversion_rate, _, _ = PROFILES[channel]
-    leads_a_day = impressions * Decimal(ctr) * Decimal(lead_rate) * Decimal("0.93")
-    days = (end - start).days + 1 if end else None
+def seed_campaign(location: Location, today: date, demo: Demo) -> Campaign:
+    start = today - timedelta(days=demo.start_ago)
+    end = today + timedelta(days=demo.end_in) if demo.end_in is not None else None
+    if end is None and demo.budget is None:
+        raise ValueError(f"{demo.name}: an open-ended demo campaign needs a budget of its own.")
+    last = today - timedelta(days=1)  # today is not over: nothing recorded for it yet
+    if end is not None:
+        last = min(last, end)
+    if demo.paused_ago is not None:
+        last = min(last, today - timedelta(days=demo.paused_ago))
+    rng = random.Random(f"{location.slug}/{demo.name}")
+    factor = Decimal(demo.factor)
+    term = [
+        daily_row(rng, demo.channel, factor, start + timedelta(days=offset))
+        for offset in range(((end or last) - start).days + 1)
+    ]
+    rows = [row for row in term if row["date"] <= last]
+    # Targets and budget: its pace so far (before it starts, its plan's) over its whole term.
+    so_far = rows or term
 
-    def target(per_day):
-        return int(per_day * days * ambition / 100) if days and ambition else None
+    def over_term(field: str, percent: int) -> Decimal:
+        total = Decimal(sum(row[field] for row in so_far))
+        return total * len(term) / len(so_far) * 100 / percent
+
+    def target(field: str) -> int | None:
+        if end is None or demo.results is None:
+            return None
+        value = over_term(field, demo.results)
+        return int(round(value, -1 if value >= 1000 else 0))
 
     fields = {
-        "channel": channel,
-        "status": status,
-        "budget": Decimal(budget),
+        "channel": demo.channel,
+        "status": demo.status,
+        "budget": Decimal(demo.budget or rounded(over_term("spend", demo.spend_pace))),
         "start_date": start,
         "end_date": end,
-        "target_leads": target(leads_a_day),
-        "target_conversions": target(leads_a_day * Decimal(conversion_rate)),
-        "target_roi": Decimal(roi_target) if roi_target else None,
+        "target_leads": target("leads"),
+        "target_conversions": target("conversions"),
+        "target_roi": Decimal(demo.roi_target) if demo.roi_target else None,
     }
-    campaign = upsert_campaign(location, name, fields)
-    last_day = min(today - timedelta(days=1), end) if end else today - timedelta(days=1)
-    rng = random.Random(f"{location.slug}/{name}")
-    rows = [
-        daily_row(rng, channel, Decimal(factor), start + timedelta(days=offset))
-        for offset in range((last_day - start).days + 1)
-    ]
+    campaign = upsert_campaign(location, demo.name, fields)
+    with scope(location):
+        # Days recorded by a run on another day, outside this run's days: gone.
+        DailyMetric.objects.filter(campaign=campaign).exclude(
+            date__gte=start, date__lte=last
+        ).delete()
     services.record_days(campaign=campaign, rows=rows)
     return campaign
+
+
+def rounded(amount: Decimal) -> int:
+    """A budget as a person sets it: to the nearest $500 ($100 under $10,000)."""
+    step = 500 if amount >= 10000 else 100
+    return round(amount / step) * step
 
 
 def upsert_campaign(location, name, fields) -> Campaign:
