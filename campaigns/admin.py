@@ -11,7 +11,14 @@ from django.utils.html import format_html
 from campaigns import display, metrics, services, tokens
 from campaigns.analytics import judgement
 from campaigns.analytics.figures import Totals
-from campaigns.forms import DailyMetricForm, FunnelStageForm, OnePerCampaignFormSet
+from campaigns.forms import (
+    CampaignForm,
+    DailyMetricForm,
+    FunnelStageAdminForm,
+    FunnelStageForm,
+    FunnelStageFormSet,
+    OnePerCampaignFormSet,
+)
 from campaigns.metrics import CATALOGUE
 from campaigns.models import ApiToken, Campaign, DailyMetric, FunnelStage, Location, Membership
 from campaigns.tenancy import locations_for
@@ -76,7 +83,7 @@ class DailyMetricInline(admin.TabularInline):
 class FunnelStageInline(admin.TabularInline):
     model = FunnelStage
     form = FunnelStageForm
-    formset = OnePerCampaignFormSet
+    formset = FunnelStageFormSet
     fields = ["stage", "count"]
     extra = 0
     max_num = len(FunnelStage.Stage)
@@ -84,6 +91,7 @@ class FunnelStageInline(admin.TabularInline):
 
 @admin.register(Campaign)
 class CampaignAdmin(LocationChoicesMixin, admin.ModelAdmin):
+    form = CampaignForm  # the target ROI in percent, as on the web pages
     list_display = [
         "name",
         "location",
@@ -178,7 +186,7 @@ class DailyMetricAdmin(admin.ModelAdmin):
 
 @admin.register(FunnelStage)
 class FunnelStageAdmin(admin.ModelAdmin):
-    form = FunnelStageForm
+    form = FunnelStageAdminForm
     list_display = ["campaign", "stage", "count", "location"]
     list_filter = [("location", admin.RelatedOnlyFieldListFilter), "stage"]
     search_fields = ["campaign__name"]

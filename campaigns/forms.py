@@ -1,17 +1,82 @@
 """Forms for campaigns, days and funnel counts, used by Django admin (and the web pages).
 
-Validation lives in the models (``clean`` and field validators); these forms add the checks a
-form can make that the models leave to the database: one row per campaign and day or stage.
+Validation lives in the models (``clean`` and field validators) and the services; these forms
+add the checks a form can make that the models leave to the database (one row per campaign and
+day or stage, a funnel that never grows) and take numbers as people type them (ROI in percent).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from campaigns.models import Campaign, DailyMetric, FunnelStage
+from campaigns.services import funnel_order_errors
+
+HUNDRED = Decimal(100)
+
+
+class PercentField(forms.DecimalField):
+    """A ratio typed in percent: people type 250 (or "250 %"), the form cleans it to
+    Decimal("2.5"), and a stored 2.5 is shown back as 250. Decimal only, never float.
+
+    ``min_value``, ``max_digits`` and ``decimal_places`` are in percent, so the messages speak
+    of the number the person typed.
+    """
+
+    default_error_messages = {
+        "invalid": "Enter a percent as a number, such as 250 for 250 %.",
+        "max_decimal_places": "Give the percent with at most %(max)s decimal places.",
+        "min_value": "A percent cannot be below %(limit_value)s %%.",
+    }
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().removesuffix("%").strip()
+        return super().to_python(value)
+
+    def clean(self, value):
+        percent = super().clean(value)
+        return None if percent is None else percent / HUNDRED
+
+    def prepare_value(self, value):
+        # A Decimal is the stored ratio; anything else (the text typed) is shown as typed.
+        if isinstance(value, Decimal):
+            return format((value * HUNDRED).normalize(), "f")
+        return value
+
+    def has_changed(self, initial, data):
+        if self.disabled:
+            return False
+        try:
+            percent = self.to_python(data)
+        except ValidationError:
+            return True
+        return initial != (None if percent is None else percent / HUNDRED)
+
+
+def target_roi_field() -> PercentField:
+    """Campaign.target_roi (a multiple with four decimals) as people type it: in percent."""
+    return PercentField(
+        label="Target ROI (%)",
+        help_text="In percent: 250 means an ROI of 250 % (revenue 3.5 × spend). Blank: no target.",
+        required=False,
+        min_value=-100,
+        max_digits=8,
+        decimal_places=2,
+        error_messages={
+            "min_value": "An ROI cannot be below −100 %% (losing the whole spend).",
+        },
+    )
 
 
 class CampaignForm(forms.ModelForm):
+    """A campaign in Django admin, its location chosen among the user's own."""
+
+    target_roi = target_roi_field()
+
     class Meta:
         model = Campaign
         fields = ["location", *Campaign.EDITABLE_FIELDS]
@@ -61,6 +126,26 @@ class FunnelStageForm(OnePerCampaignForm):
         fields = ["campaign", "stage", "count"]
 
 
+class FunnelStageAdminForm(FunnelStageForm):
+    """One stage on its own admin page: refused if the campaign's funnel would grow around it."""
+
+    def clean(self):
+        cleaned = super().clean()
+        campaign, stage, count = (cleaned.get(k) for k in ("campaign", "stage", "count"))
+        if self.errors or campaign is None or campaign.pk is None or stage is None:
+            return cleaned
+        counts = dict(
+            FunnelStage.objects.filter(location_id=campaign.location_id, campaign=campaign)
+            .exclude(pk=self.instance.pk)
+            .values_list("stage", "count")
+        )
+        counts[stage] = count
+        # Only what this stage breaks: a single row cannot repair the other stages.
+        for message in funnel_order_errors(counts, given=[stage]).get(stage, []):
+            self.add_error("count", message)
+        return cleaned
+
+
 class OnePerCampaignFormSet(forms.BaseInlineFormSet):
     """Refuses two rows of one submission for the same day (or stage)."""
 
@@ -78,6 +163,25 @@ class OnePerCampaignFormSet(forms.BaseInlineFormSet):
             seen.add(value)
 
 
+class FunnelStageFormSet(OnePerCampaignFormSet):
+    """A campaign's funnel stages in admin: the counts never grow from one stage to the next."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        rows = {
+            form.cleaned_data["stage"]: form
+            for form in self.forms
+            if form.cleaned_data.get("stage") and not form.cleaned_data.get("DELETE")
+        }
+        counts = {stage: form.cleaned_data.get("count") for stage, form in rows.items()}
+        given = [stage for stage, form in rows.items() if form.has_changed()]
+        for stage, messages in funnel_order_errors(counts, given=given).items():
+            for message in messages:
+                rows[stage].add_error("count", message)
+
+
 # --- Forms of the managers' pages ------------------------------------------------------------
 
 
@@ -88,12 +192,12 @@ class DateInput(forms.DateInput):
 class CampaignDetailsForm(forms.ModelForm):
     """A campaign's details on the web pages: its location comes from the URL, never the form."""
 
+    target_roi = target_roi_field()
+
     class Meta:
         model = Campaign
         fields = list(Campaign.EDITABLE_FIELDS)
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
-        labels = {"target_roi": "Target ROI (multiple)"}
-        help_texts = {"target_roi": "2.5 means an ROI of 250 %."}
 
 
 class DayForm(forms.ModelForm):

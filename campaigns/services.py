@@ -6,7 +6,7 @@ runs in one transaction, and works inside the campaign's tenant scope.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -158,8 +158,38 @@ def record_day(*, campaign: Campaign, day: date, **numbers) -> DailyMetric:
     return metric
 
 
+def funnel_order_errors(
+    counts: Mapping[str, int | None], *, given: Collection[str] = ()
+) -> dict[str, list[str]]:
+    """Where a funnel grows: each recorded stage against the nearest recorded stage before it.
+
+    The error goes to the later stage, or to the earlier one when only that one is ``given``
+    (just typed), so that it sits beside the number the person changed.
+    """
+    errors: dict[str, list[str]] = {}
+    earlier = None
+    for stage in FunnelStage.Stage:
+        count = counts.get(stage.value)
+        if count is None:
+            continue
+        if earlier is not None and count > earlier[1]:
+            before, before_count = earlier
+            only_earlier_given = before.value in given and stage.value not in given
+            field = before.value if only_earlier_given else stage.value
+            errors.setdefault(field, []).append(
+                f"{stage.label} ({count:,}) cannot be larger than {before.label} "
+                f"({before_count:,})."
+            )
+        earlier = (stage, count)
+    return errors
+
+
 def set_funnel(*, campaign: Campaign, counts: Mapping[str, int]) -> list[FunnelStage]:
-    """Set several funnel stages' counts at once (an upsert per campaign and stage)."""
+    """Set several funnel stages' counts at once (an upsert per campaign and stage).
+
+    The stages not given keep their counts, and the funnel that results must never grow from
+    one recorded stage to the next: otherwise a ValidationError keyed by stage, nothing written.
+    """
     stages = []
     errors: dict[str, list[str]] = {}
     for stage, count in counts.items():
@@ -177,6 +207,17 @@ def set_funnel(*, campaign: Campaign, counts: Mapping[str, int]) -> list[FunnelS
     if errors:
         raise ValidationError(errors)
     with scope(campaign.location_id), transaction.atomic():
+        # Lock the campaign: two writes at once must not each pass against the other's old counts.
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).values_list("pk").first()
+        merged = dict(
+            FunnelStage.objects.filter(
+                location_id=campaign.location_id, campaign=campaign
+            ).values_list("stage", "count")
+        )
+        merged.update((item.stage, item.count) for item in stages)
+        order_errors = funnel_order_errors(merged, given=[item.stage for item in stages])
+        if order_errors:
+            raise ValidationError(order_errors)
         FunnelStage.objects.bulk_create(
             stages,
             update_conflicts=True,

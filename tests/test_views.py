@@ -59,7 +59,7 @@ def campaign_data(**overrides) -> dict:
         "end_date": "2026-03-31",
         "target_leads": "80",
         "target_conversions": "8",
-        "target_roi": "2.0",
+        "target_roi": "200",  # typed in percent: 200 % is stored as 2.0
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
