@@ -466,7 +466,9 @@ def record_days(request, campaign_id: int, payload: DaysIn):
     summary="Set funnel counts",
     description=(
         "Sets the given stages' counts (the others keep theirs) and answers every recorded "
-        "stage. Recorded counts replace the funnel derived from the daily totals."
+        "stage. Recorded counts replace the funnel derived from the daily totals. A stage "
+        "cannot be larger than the nearest recorded stage before it (counts already recorded "
+        "included): such a request answers 422 with the stage as `field`, and nothing is written."
     ),
 )
 def set_funnel(request, campaign_id: int, payload: FunnelCounts):
