@@ -27,8 +27,24 @@ from campaigns.models import Campaign, DailyMetric
 from campaigns.periods import Period
 
 RATIO_PLACES = Decimal("0.000001")
-#: What a spreadsheet reads as the start of a formula (OWASP's list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: What a spreadsheet may read as the start of a formula: OWASP's list, a line feed, a space
+#: before one of them, the pipe of DDE payloads, and the full-width forms of = + - @ that some
+#: spreadsheets fold to ASCII.
+FORMULA_STARTS = (
+    "=",
+    "+",
+    "-",
+    "@",
+    "\t",
+    "\r",
+    "\n",
+    " ",
+    "|",
+    "\uff1d",
+    "\uff0b",
+    "\uff0d",
+    "\uff20",
+)
 
 
 class Writer(Protocol):
