@@ -31,6 +31,7 @@ from campaigns.analytics.comparison import compare_campaigns
 from campaigns.analytics.figures import Metrics
 from campaigns.analytics.locations import earliest_start
 from campaigns.analytics.results import HEALTH_LABELS, ChannelRow
+from campaigns.bounds import MAX_COUNT
 from campaigns.models import ApiToken, Campaign, FunnelStage, Location
 from campaigns.periods import Period
 from campaigns.services import BatchValidationError
@@ -225,7 +226,7 @@ DecimalText = Annotated[
 Count = Annotated[
     int,
     BeforeValidator(_whole_number),
-    WithJsonSchema({"type": "integer", "minimum": 0, "examples": [120]}),
+    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": MAX_COUNT, "examples": [120]}),
 ]
 Day = Annotated[
     str,

@@ -20,9 +20,20 @@ from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from campaigns.bounds import (
+    EARLIEST_DAY,
+    LATEST_STORED_DAY,
+    MAX_COUNT,
+    MAX_MONEY,
+    MAX_TOTAL_COUNT,
+    count_validators,
+    money_validators,
+    total_count_validators,
+    validate_campaign_day,
+)
 from campaigns.tenancy import ScopedManager
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": money_validators}
 
 
 def validate_time_zone(value: str) -> None:
@@ -147,10 +158,12 @@ class Campaign(models.Model):
     channel = models.CharField(max_length=10, choices=Channel.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     budget = models.DecimalField(**MONEY, default=Decimal("0"))
-    start_date = models.DateField()
-    end_date = models.DateField(null=True, blank=True)
-    target_leads = models.PositiveIntegerField(null=True, blank=True)
-    target_conversions = models.PositiveIntegerField(null=True, blank=True)
+    start_date = models.DateField(validators=[validate_campaign_day])
+    end_date = models.DateField(null=True, blank=True, validators=[validate_campaign_day])
+    target_leads = models.PositiveIntegerField(null=True, blank=True, validators=count_validators)
+    target_conversions = models.PositiveIntegerField(
+        null=True, blank=True, validators=count_validators
+    )
     target_roi = models.DecimalField(
         max_digits=8,
         decimal_places=4,
@@ -182,6 +195,15 @@ class Campaign(models.Model):
                 name="campaign_status_valid",
             ),
             models.CheckConstraint(condition=Q(budget__gte=0), name="campaign_budget_nonneg"),
+            models.CheckConstraint(condition=Q(budget__lte=MAX_MONEY), name="campaign_budget_max"),
+            models.CheckConstraint(
+                condition=Q(start_date__gte=EARLIEST_DAY, start_date__lte=LATEST_STORED_DAY)
+                & (
+                    Q(end_date__isnull=True)
+                    | Q(end_date__gte=EARLIEST_DAY, end_date__lte=LATEST_STORED_DAY)
+                ),
+                name="campaign_dates_in_range",
+            ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
                 name="campaign_end_after_start",
@@ -243,12 +265,12 @@ class DailyMetric(models.Model):
         Campaign, on_delete=models.CASCADE, related_name="daily_metrics", db_index=False
     )
     date = models.DateField()
-    impressions = models.PositiveBigIntegerField(default=0)
-    clicks = models.PositiveBigIntegerField(default=0)
-    leads = models.PositiveIntegerField(default=0)
-    qualified_leads = models.PositiveIntegerField(default=0)
-    hot_leads = models.PositiveIntegerField(default=0)
-    conversions = models.PositiveIntegerField(default=0)
+    impressions = models.PositiveBigIntegerField(default=0, validators=count_validators)
+    clicks = models.PositiveBigIntegerField(default=0, validators=count_validators)
+    leads = models.PositiveIntegerField(default=0, validators=count_validators)
+    qualified_leads = models.PositiveIntegerField(default=0, validators=count_validators)
+    hot_leads = models.PositiveIntegerField(default=0, validators=count_validators)
+    conversions = models.PositiveIntegerField(default=0, validators=count_validators)
     revenue = models.DecimalField(**MONEY, default=Decimal("0"))
     spend = models.DecimalField(**MONEY, default=Decimal("0"))
 
@@ -266,6 +288,18 @@ class DailyMetric(models.Model):
                     condition=Q(**{f"{f}__gte": 0}), name=f"dailymetric_{f}_nonneg"
                 )
                 for f in DAILY_NUMBER_FIELDS
+            ],
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{f}__lte": MAX_COUNT}), name=f"dailymetric_{f}_max"
+                )
+                for f in DAILY_COUNT_FIELDS
+            ],
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{f}__lte": MAX_MONEY}), name=f"dailymetric_{f}_max"
+                )
+                for f in DAILY_MONEY_FIELDS
             ],
             models.CheckConstraint(
                 condition=Q(qualified_leads__lte=F("leads")),
@@ -322,7 +356,7 @@ class FunnelStage(models.Model):
         Campaign, on_delete=models.CASCADE, related_name="funnel_stages", db_index=False
     )
     stage = models.CharField(max_length=15, choices=Stage.choices)
-    count = models.PositiveBigIntegerField(default=0)
+    count = models.PositiveBigIntegerField(default=0, validators=total_count_validators)
 
     objects = ScopedManager()
 
@@ -339,6 +373,9 @@ class FunnelStage(models.Model):
                 name="funnelstage_stage_valid",
             ),
             models.CheckConstraint(condition=Q(count__gte=0), name="funnelstage_count_nonneg"),
+            models.CheckConstraint(
+                condition=Q(count__lte=MAX_TOTAL_COUNT), name="funnelstage_count_max"
+            ),
         ]
 
     def __str__(self) -> str:

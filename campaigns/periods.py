@@ -12,6 +12,8 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.utils.dateparse import parse_date
 
+from campaigns.bounds import EARLIEST_DAY
+
 PRESETS = {
     "7d": "Last 7 days",
     "30d": "Last 30 days",
@@ -22,7 +24,6 @@ PRESETS = {
 }
 DEFAULT_PRESET = "30d"
 #: Custom dates outside these bounds, or a custom period longer than this, are refused.
-EARLIEST_DAY = date(2000, 1, 1)
 LATEST_DAY = date(2099, 12, 31)
 LONGEST = timedelta(days=366 * 10)
 

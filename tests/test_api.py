@@ -405,9 +405,9 @@ def test_malformed_values_in_a_row_are_refused(api, spring, overrides, field, me
     response = api.post(f"/campaigns/{spring.pk}/days", {"rows": [day_row(**overrides)]})
 
     assert response.status_code == 422
-    [error] = errors(response)
-    assert (error["index"], error["field"]) == (0, field)
-    assert message in error["message"]
+    found = errors(response)  # twenty digits break two rules: the digits and the bound
+    assert {(error["index"], error["field"]) for error in found} == {(0, field)}
+    assert any(message in error["message"] for error in found)
 
 
 def test_a_missing_date_is_refused(api, spring):
