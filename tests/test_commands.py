@@ -6,6 +6,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max, Min
+from django.test import RequestFactory
 
 from campaigns.analytics.reports import campaign_report
 from campaigns.models import Campaign, DailyMetric, Membership
@@ -33,8 +34,10 @@ def test_seed_demo_builds_the_demo_and_is_idempotent(capsys):
     assert "sunrise-manager" in out and "pw-demo-1" in out
     assert ("agency-manager", "harbor-homes", "manager") in first[2]
     assert ("sunrise-viewer", "sunrise-realty", "viewer") in first[2]
-    assert authenticate(username="harbor-viewer", password="pw-demo-1") is not None
-    admin = authenticate(username="admin", password="pw-demo-1")
+    # As the login form does: with the request (the lockout backend needs it).
+    request = RequestFactory().post("/accounts/login/")
+    assert authenticate(request, username="harbor-viewer", password="pw-demo-1") is not None
+    admin = authenticate(request, username="admin", password="pw-demo-1")
     assert admin.is_superuser and admin.is_staff
 
 
