@@ -108,7 +108,19 @@ class OnePerCampaignForm(forms.ModelForm):
         return cleaned
 
 
-class DailyMetricForm(OnePerCampaignForm):
+class DayNumbersMixin:
+    """A count that failed its own field's validation ("2.5" leads) never reaches the instance,
+    which keeps its default 0: the model's cross-field checks (qualified leads ≤ leads) must not
+    compare against that 0 and add a second, spurious error. The model skips what is not set."""
+
+    def _post_clean(self):
+        for name in DailyMetric.COUNT_FIELDS:
+            if name in self.errors:
+                setattr(self.instance, name, None)
+        super()._post_clean()
+
+
+class DailyMetricForm(DayNumbersMixin, OnePerCampaignForm):
     unique_field = "date"
     duplicate_message = "This day is already recorded for the campaign: edit that day instead."
 
@@ -200,7 +212,7 @@ class CampaignDetailsForm(forms.ModelForm):
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
 
-class DayForm(forms.ModelForm):
+class DayForm(DayNumbersMixin, forms.ModelForm):
     """One day's results of a campaign; saving a day again replaces it."""
 
     class Meta:
