@@ -140,6 +140,32 @@ STORAGES = {
     },
 }
 
+# E-mail (password reset now; alerts and reports later) through Django's mail API, configured
+# by EMAIL_URL: consolemail:// (default: printed by the server), smtp+tls://user:pw@host:587.
+# Django 6.1's MAILERS replaces the EMAIL_* settings: mailers_from() translates the URL.
+
+
+def mailers_from(config: dict) -> dict:
+    """MAILERS from django-environ's email_url() dict (EMAIL_BACKEND, EMAIL_HOST, …)."""
+    backend = config["EMAIL_BACKEND"]
+    options = {}
+    if backend.endswith("smtp.EmailBackend"):
+        options = {
+            "host": config.get("EMAIL_HOST"),
+            "port": config.get("EMAIL_PORT"),
+            "username": config.get("EMAIL_HOST_USER"),
+            "password": config.get("EMAIL_HOST_PASSWORD"),
+            "use_tls": config.get("EMAIL_USE_TLS"),
+            "use_ssl": config.get("EMAIL_USE_SSL"),
+        }
+    elif backend.endswith("filebased.EmailBackend"):
+        options = {"file_path": config.get("EMAIL_FILE_PATH")}
+    return {"default": {"BACKEND": backend, "OPTIONS": {k: v for k, v in options.items() if v}}}
+
+
+MAILERS = mailers_from(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Campaign Analytics <noreply@localhost>")
+
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
