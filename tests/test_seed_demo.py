@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from campaigns.analytics.reports import campaign_reports
-from campaigns.management.commands.seed_demo import CAMPAIGNS, REFERENCE
+from campaigns.demo_data import CAMPAIGNS, REFERENCE
 from campaigns.models import Campaign, DailyMetric, Location
 from campaigns.periods import Period
 from campaigns.tenancy import scope, scopes_disabled
