@@ -19,6 +19,7 @@ from campaigns.analytics.results import (
     BEHIND,
     LIFETIME,
     ON_TRACK,
+    PRIORITY_ORDER,
     CampaignReport,
     ChannelRow,
     Finding,
@@ -189,12 +190,11 @@ def consolidate(recs: Iterable[Recommendation]) -> list[Recommendation]:
         if len(findings) > 1:
             findings = [f for f in findings if f.rule != "scale_up"]
         # Over budget wins over everything, as in the health; then the money at stake.
-        findings.sort(key=lambda f: (PRIORITY[f.priority], f.rule != "over_budget", -f.at_stake))
+        findings.sort(
+            key=lambda f: (PRIORITY_ORDER[f.priority], f.rule != "over_budget", -f.at_stake)
+        )
         merged.append(Recommendation(subject, kind, tuple(findings)))
     return sorted(merged, key=lambda r: r.sort_key)
-
-
-PRIORITY = {HIGH: 0, MEDIUM: 1, LOW: 2}
 
 
 def comparison_recommendations(
