@@ -168,6 +168,24 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Campaign Analytics <nore
 
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+# HTTPS in production, set from the environment. Off by default so that a plain-HTTP set-up
+# (development, a load test on localhost) works; .env.example shows the production values.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
+
+def proxy_ssl_header(header: str) -> tuple[str, str] | None:
+    """SECURE_PROXY_SSL_HEADER from the name of the header a trusted proxy sets to "https"
+    (e.g. X-Forwarded-Proto); None when no proxy is trusted."""
+    if not header:
+        return None
+    return ("HTTP_" + header.strip().upper().replace("-", "_"), "https")
+
+
+# Set only behind a proxy that always sets (or strips) this header: it makes Django trust it.
+SECURE_PROXY_SSL_HEADER = proxy_ssl_header(env.str("SECURE_PROXY_SSL_HEADER", default=""))
 SECURE_CONTENT_TYPE_NOSNIFF = True
 # A strict Content-Security-Policy: scripts, styles and everything else only from this site.
 # No page uses inline scripts, inline styles or eval (chart data travels in json_script).
