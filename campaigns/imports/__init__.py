@@ -6,6 +6,7 @@ Reading a file needs no database; planning makes two queries whatever the size o
 committing writes the rows with one bulk upsert through ``services.record_rows``.
 """
 
+from campaigns.imports.cells import parse_count, parse_day, parse_number
 from campaigns.imports.planning import (
     ImportPlan,
     ImportResult,
@@ -14,18 +15,12 @@ from campaigns.imports.planning import (
     commit_import,
     plan_import,
 )
+from campaigns.imports.platforms import DEFAULT_CHANNELS, KNOWN_UNUSED, MAPPING, PLATFORMS
 from campaigns.imports.reading import (
-    DEFAULT_CHANNELS,
-    KNOWN_UNUSED,
-    MAPPING,
-    PLATFORMS,
     ImportFileError,
     ImportRefused,
     ParsedFile,
-    parse_count,
     parse_csv,
-    parse_day,
-    parse_number,
     too_large_message,
 )
 

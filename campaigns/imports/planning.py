@@ -14,16 +14,8 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from campaigns import services
-from campaigns.imports.reading import (
-    FIELD_LABELS,
-    ZERO_ROW,
-    ImportRefused,
-    ParsedFile,
-    ParsedRow,
-    Problem,
-    column_kind,
-    plural,
-)
+from campaigns.imports.platforms import FIELD_LABELS, ZERO_ROW, column_kind
+from campaigns.imports.reading import ImportRefused, ParsedFile, ParsedRow, Problem, plural
 from campaigns.models import Campaign, DailyMetric, Location
 from campaigns.tenancy import scope
 

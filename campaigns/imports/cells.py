@@ -1,0 +1,115 @@
+"""The cells of an import file: numbers and money as platforms write them, and calendar days.
+Needs no database."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from campaigns.imports.platforms import FIELD_LABELS
+
+_EMPTY = {"", "-", "--", "—", "–", "n/a"}
+_NUMBER = re.compile(r"(?P<sign>[-+]?)[$€£]?(?P<sign2>-?)(?P<digits>[\d.,]+)[$€£]?")
+
+
+def parse_number(text: str, *, decimal_comma: bool = False) -> Decimal:
+    """A number as platforms write it: "1,234.56", "$1,234.56", "1.234,56" (decimal comma),
+    "--" or empty for 0. Raises ValueError with the reason."""
+    value = re.sub(r"[\s\u00a0\u202f]", "", text)
+    if value.casefold() in _EMPTY:
+        return Decimal(0)
+    match = _NUMBER.fullmatch(value)
+    thousands, point = (".", ",") if decimal_comma else (",", ".")
+    digits = match["digits"] if match else ""
+    grouped = rf"\d{{1,3}}(?:\{thousands}\d{{3}})+(?:\{point}\d+)?"
+    plain = rf"\d+(?:\{point}\d+)?"
+    if not match or not re.fullmatch(f"{grouped}|{plain}", digits):
+        if decimal_comma:
+            hint = "in a file separated by semicolons, numbers are written 1.234,56"
+        else:
+            hint = "numbers are written 1,234.56 (or 1234.56)"
+        raise ValueError(f"“{text.strip()}” is not a number: {hint}.")
+    try:
+        number = Decimal(digits.replace(thousands, "").replace(point, "."))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+        raise ValueError(f"“{text.strip()}” is not a number.") from None
+    return -number if "-" in (match["sign"] + match["sign2"]) else number
+
+
+def parse_count(text: str, name: str, *, decimal_comma: bool = False) -> int:
+    """A whole number: "12.00" is 12; a fraction is refused, never rounded."""
+    number = parse_number(text, decimal_comma=decimal_comma)
+    if number != number.to_integral_value():
+        label = FIELD_LABELS[name].lower()
+        reason = f"“{text.strip()}” is not a whole number: {label} are counted whole."
+        if name == "conversions":
+            reason += (
+                " Fractional conversions (data-driven attribution) are not rounded for you: "
+                "round them in the file, or export a whole-number conversion column."
+            )
+        raise ValueError(reason)
+    return int(number)
+
+
+_MONTHS = "january february march april may june july august september october november december"
+_SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_DATE_HELP = "write days as 2026-01-31, 01/31/2026, 31.01.2026, Jan 31, 2026 or 31 Jan 2026"
+
+
+def _month(name: str) -> int | None:
+    name = name.casefold().rstrip(".")
+    if len(name) < 3:
+        return None
+    found = [n for n, full in enumerate(_MONTHS.split(), start=1) if full.startswith(name)]
+    return found[0] if len(found) == 1 else None
+
+
+def parse_day(text: str, *, day_first: bool = False) -> date:
+    """A calendar day in the formats platforms export. ``01/02/2026`` is January 2 unless
+    ``day_first``. Raises ValueError with the reason."""
+    value = " ".join(text.split())
+    if not value:
+        raise ValueError("No date.")
+    value = re.sub(r"^[A-Za-z]{3,9}\.?,? (?=[A-Za-z]{3,9}\.? \d)", "", value)  # "Mon, Jan 5…"
+    parts: tuple[int, int, int] | None = None
+    if m := re.fullmatch(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", value):
+        parts = (int(m[1]), int(m[2]), int(m[3]))
+    elif m := _SLASHED.fullmatch(value):
+        first, second = int(m[1]), int(m[2])
+        parts = (int(m[3]), second, first) if day_first else (int(m[3]), first, second)
+    elif m := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", value):
+        parts = (int(m[3]), int(m[2]), int(m[1]))
+    elif m := re.fullmatch(r"([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})", value):
+        month = _month(m[1])
+        parts = (int(m[3]), month, int(m[2])) if month else None
+    elif m := re.fullmatch(r"(\d{1,2}) ([A-Za-z]{3,9})\.?,? (\d{4})", value):
+        month = _month(m[2])
+        parts = (int(m[3]), month, int(m[1])) if month else None
+    if parts is None:
+        raise ValueError(f"“{text.strip()}” is not a date: {_DATE_HELP}.")
+    try:
+        return date(*parts)
+    except ValueError:
+        raise ValueError(f"“{text.strip()}” is not a date in the calendar.") from None
+
+
+def day_first_of(cells: list[str]) -> tuple[bool, list[str]]:
+    """Whether the file's a/b/yyyy dates are day first: only when one of them must be (a > 12)
+    and none must be month first (b > 12). Otherwise US order, month first."""
+    pairs = [
+        (int(m[1]), int(m[2]), c.strip()) for c in cells if (m := _SLASHED.fullmatch(c.strip()))
+    ]
+    day_first = any(a > 12 for a, _, _ in pairs) and not any(b > 12 for _, b, _ in pairs)
+    if day_first:
+        return True, [
+            "Dates such as 05/01/2026 were read day first (5 January 2026), because the file "
+            "has dates that can only be day first."
+        ]
+    ambiguous = [text for a, b, text in pairs if a <= 12 and b <= 12 and a != b]
+    if ambiguous:
+        return False, [
+            f"Dates such as {ambiguous[0]} were read month first (US order, as Google Ads and "
+            "Meta write them in English). If the file is day first, export ISO dates (2026-01-31)."
+        ]
+    return False, []
