@@ -2,64 +2,74 @@
 location with that location's token, ``Authorization: Bearer cpa_…``.
 
 Every operation runs inside ``scope(token.location)``, so another location's campaign ids
-answer 404 exactly like ids that do not exist. Writes go through ``campaigns.services`` (the
-same validation as the forms and the CSV import); reports are ``serialize.report_dict``. The
-OpenAPI document is served at ``/api/v1/openapi.json``. Every error answers
-``{"errors": [{"field": …, "message": …}]}``, with the row's ``index`` for a batch of days.
+answer 404 exactly like ids that do not exist. Each token is rate-limited
+(``campaigns.ratelimit``). Inputs are strict and their schema says exactly what is accepted
+(``campaigns.api_types``); writes go through ``campaigns.services`` (the same validation as the
+forms and the CSV import); reports are ``serialize.report_dict``. The OpenAPI document is
+served at ``/api/v1/openapi.json``. Every error answers ``{"errors": [{"field": …,
+"message": …}]}`` (``campaigns.api_errors``), and each operation declares its statuses.
 """
 
 from __future__ import annotations
 
 from functools import wraps
 
-from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from ninja import NinjaAPI, Query, Status
-from ninja.errors import AuthenticationError, HttpError
-from ninja.errors import ValidationError as RequestValidationError
+from ninja import Query, Status
 from ninja.security import HttpBearer
 
-from campaigns import serialize, services, tokens
+from campaigns import api_errors, ratelimit, serialize, services, tokens
 from campaigns.analytics import reports
 from campaigns.analytics.channels import channel_analytics
 from campaigns.analytics.comparison import compare_campaigns
 from campaigns.analytics.locations import earliest_start
 from campaigns.api_schemas import (
-    ERRORS,
     PERIOD_PARAMS,
     CampaignIn,
     CampaignOut,
     CampaignWithHealthOut,
     CompareQuery,
     DaysIn,
-    ErrorsOut,
-    FunnelCounts,
+    FunnelIn,
+    FunnelOut,
     PeriodQuery,
     RecordedOut,
     Report,
     campaign_dict,
     channel_dict,
+    errors,
     metrics_dict,
     period_dict,
     ranked,
 )
 from campaigns.models import ApiToken, Campaign, FunnelStage, Location
 from campaigns.periods import Period
-from campaigns.services import BatchValidationError
 from campaigns.tenancy import scope
 
 MAX_ID = 2**63 - 1
+
+#: Every operation: no valid token (401), over the token's rate limit (429).
+READ = (401, 429)
+#: Reads with a period: a parameter outside the schema (422), a period rule broken (409).
+READ_PERIOD = (*READ, 409, 422)
+#: Writes: a body that is not JSON (400), too large (413), not application/json (415), outside
+#: the schema (422), or breaking a rule the schema cannot state (409).
+WRITE = (*READ, 400, 409, 413, 415, 422)
 
 
 # --- Authentication and scope ---------------------------------------------------------------
 
 
 class TokenAuth(HttpBearer):
-    """A location's API token; the request then acts for that location only."""
+    """A location's API token; the request then acts for that location only, within the
+    token's rate limit."""
 
     def authenticate(self, request, token: str) -> ApiToken | None:
-        return tokens.authenticate(token)
+        found = tokens.authenticate(token)
+        if found is not None:
+            ratelimit.count_request(found)
+        return found
 
 
 def in_token_scope(operation):
@@ -73,111 +83,28 @@ def in_token_scope(operation):
     return scoped
 
 
-api = NinjaAPI(
+api = api_errors.JsonErrorsAPI(
     title="Campaign Performance Analytics API",
     version="1",
     description=(
         "Push daily results and read reports of one location with that location's API token "
         '(`Authorization: Bearer cpa_…`). Money is a string with two decimals ("12.50"), '
-        "ratios are plain numbers (0.1 for 10 %), an undefined metric is null. "
-        'Errors answer `{"errors": [{"index": 0, "field": "hot_leads", "message": "…"}]}`.'
+        "ratios are plain numbers (0.1 for 10 %), an undefined metric is null. Inputs are "
+        "strict: each field accepts exactly what its schema says. "
+        'Errors answer `{"errors": [{"index": 0, "field": "hot_leads", "message": "…"}]}`: '
+        "422 for a request outside the schema, 409 for one that fits it but breaks a rule "
+        "between fields, against stored data or today's date. Each token may make a limited "
+        "number of requests per minute (429 with Retry-After)."
     ),
     urls_namespace="api-v1",
     auth=TokenAuth(),
+    parser=api_errors.StrictJsonParser(),
     # The interactive docs page would load Swagger UI from a CDN, which the site's
     # Content-Security-Policy forbids; the OpenAPI document works in any viewer.
     docs_url=None,
 )
 api.add_decorator(in_token_scope)
-
-
-# --- Errors ---------------------------------------------------------------------------------
-
-
-def error_response(request, status: int, items: list[dict]):
-    return api.create_response(request, {"errors": items}, status=status)
-
-
-def field_items(message_dict: dict[str, list[str]], index: int | None = None) -> list[dict]:
-    items = []
-    for field, messages in message_dict.items():
-        for message in messages:
-            item = {"field": None if field == NON_FIELD_ERRORS else field, "message": message}
-            items.append(item if index is None else {"index": index, **item})
-    return items
-
-
-@api.exception_handler(DjangoValidationError)
-def invalid_data(request, exc: DjangoValidationError):
-    """The services' and periods' validation errors, by row and field where they have them."""
-    if isinstance(exc, BatchValidationError):
-        items = [
-            i
-            for index, errors in sorted(exc.row_errors.items())
-            for i in field_items(errors, index)
-        ]
-    elif hasattr(exc, "error_dict"):
-        items = field_items(exc.message_dict)
-    else:
-        items = [{"field": None, "message": message} for message in exc.messages]
-    return error_response(request, 422, items)
-
-
-WHOLE_BODY = "Send a JSON object as the request body (see /api/v1/openapi.json)."
-
-
-@api.exception_handler(RequestValidationError)
-def invalid_request(request, exc: RequestValidationError):
-    """Input that does not fit the operation's schema: the same shape as the services' errors."""
-    items = []
-    for error in exc.errors:
-        source, *loc = error["loc"]
-        if source == "body":
-            loc = loc[1:]  # the operation's body parameter
-        if source == "body" and not loc:
-            items.append({"field": None, "message": WHOLE_BODY})
-            continue
-        message = {
-            "missing": "This field is required.",
-            "extra_forbidden": "Unknown field.",
-        }.get(error["type"], error["msg"])
-        if len(loc) >= 2 and loc[0] == "rows" and isinstance(loc[1], int):
-            index, loc = loc[1], loc[2:]
-            items.append(
-                {"index": index, "field": ".".join(map(str, loc)) or None, "message": message}
-            )
-        else:
-            items.append({"field": ".".join(map(str, loc)) or None, "message": message})
-    return error_response(request, 422, items)
-
-
-@api.exception_handler(Http404)
-def not_found(request, exc: Http404):
-    return error_response(request, 404, [{"field": None, "message": str(exc) or "Not found."}])
-
-
-@api.exception_handler(AuthenticationError)
-def unauthenticated(request, exc: AuthenticationError):
-    response = error_response(
-        request,
-        401,
-        [
-            {
-                "field": None,
-                "message": "Give a valid API token: the header Authorization: Bearer cpa_…",
-            }
-        ],
-    )
-    response["WWW-Authenticate"] = "Bearer"
-    return response
-
-
-@api.exception_handler(HttpError)
-def http_error(request, exc: HttpError):
-    message = str(exc)
-    if message.startswith("Cannot parse request body"):
-        message = "The request body is not valid JSON."
-    return error_response(request, exc.status_code, [{"field": None, "message": message}])
+api_errors.install(api)
 
 
 # --- Helpers --------------------------------------------------------------------------------
@@ -196,26 +123,18 @@ def get_campaign(request, campaign_id: int) -> Campaign:
 
 
 def read_period(location: Location, when: PeriodQuery, *, default: str) -> Period:
-    """?start=&end= (custom dates) or ?period=30d; a readable 422 for anything else."""
+    """?start=&end= (custom dates) or ?period=30d; a readable 409 for a broken rule (an end
+    without a start, an end before the start, a start after today, over ten years)."""
     params = {k: v for k, v in when.model_dump().items() if k in PERIOD_PARAMS and v}
     earliest = earliest_start(location) if params.get("period") == "all" else None
     return Period.from_query(params, today=location.today(), earliest=earliest, default=default)
 
 
 def parse_ids(text: str) -> list[int]:
-    """ "1,2,3" → [1, 2, 3] in order, duplicates dropped; at least two ids."""
-    ids, bad = [], []
-    for part in text.split(","):
-        part = part.strip()
-        if part.isascii() and part.isdecimal() and 0 < int(part) <= MAX_ID:
-            ids.append(int(part))
-        elif part:
-            bad.append(part)
-    if bad:
-        raise DjangoValidationError({"ids": [f"Not a campaign id: {', '.join(bad)}."]})
-    ids = list(dict.fromkeys(ids))
+    """ "12,15" (the schema's pattern) → [12, 15] in order, duplicates dropped; two at least."""
+    ids = list(dict.fromkeys(int(part) for part in text.split(",")))
     if len(ids) < 2:
-        raise DjangoValidationError({"ids": ["Give at least two campaign ids, e.g. ids=12,15."]})
+        raise DjangoValidationError({"ids": ["Give at least two different campaign ids."]})
     return ids
 
 
@@ -224,7 +143,7 @@ def parse_ids(text: str) -> list[int]:
 
 @api.get(
     "/campaigns",
-    response=list[CampaignWithHealthOut],
+    response={200: list[CampaignWithHealthOut], **errors(*READ)},
     summary="List the location's campaigns",
     description="Each campaign with its health, as every page shows it (lifetime to date).",
 )
@@ -236,7 +155,15 @@ def list_campaigns(request):
     return [{**campaign_dict(r.campaign), "health": serialize.health_dict(r.health)} for r in found]
 
 
-@api.post("/campaigns", response={201: CampaignOut, 422: ErrorsOut}, summary="Create a campaign")
+@api.post(
+    "/campaigns",
+    response={201: CampaignOut, **errors(*WRITE)},
+    summary="Create a campaign",
+    description=(
+        "409 when the name is already used in the location, the end is before the start, or "
+        "a date is more than ten years ahead."
+    ),
+)
 def create_campaign(request, payload: CampaignIn):
     campaign = services.create_campaign(
         location=request.auth.location, **payload.model_dump(exclude_unset=True)
@@ -246,7 +173,7 @@ def create_campaign(request, payload: CampaignIn):
 
 @api.post(
     "/campaigns/{campaign_id}/days",
-    response={200: RecordedOut, **ERRORS},
+    response={200: RecordedOut, **errors(*WRITE, 404)},
     summary="Record daily results (all rows or none)",
     description=(
         "Each row is one calendar day of the campaign; recording a day again replaces that "
@@ -262,27 +189,25 @@ def record_days(request, campaign_id: int, payload: DaysIn):
 
 @api.put(
     "/campaigns/{campaign_id}/funnel",
-    response={200: FunnelCounts, **ERRORS},
+    response={200: FunnelOut, **errors(*WRITE, 404)},
     summary="Set funnel counts",
     description=(
         "Sets the given stages' counts (the others keep theirs) and answers every recorded "
         "stage. Recorded counts replace the funnel derived from the daily totals. A stage "
         "cannot be larger than the nearest recorded stage before it (counts already recorded "
-        "included): such a request answers 422 with the stage as `field`, and nothing is written."
+        "included): such a request answers 409 with the stage as `field`, and nothing is written."
     ),
 )
-def set_funnel(request, campaign_id: int, payload: FunnelCounts):
+def set_funnel(request, campaign_id: int, payload: FunnelIn):
     campaign = get_campaign(request, campaign_id)
-    counts = payload.model_dump(exclude_none=True)
-    if not counts:
-        raise DjangoValidationError("Give the count of at least one funnel stage.")
+    counts = payload.model_dump(exclude_unset=True)
     services.set_funnel(campaign=campaign, counts=counts)
     return dict(FunnelStage.objects.filter(campaign=campaign).values_list("stage", "count"))
 
 
 @api.get(
     "/campaigns/{campaign_id}/report",
-    response={200: Report, **ERRORS},
+    response={200: Report, **errors(*READ_PERIOD, 404)},
     summary="A campaign's report",
     description="The report JSON of the campaign page. Without a period: the campaign's life.",
 )
@@ -297,7 +222,7 @@ def campaign_report(request, campaign_id: int, when: Query[PeriodQuery]):
 
 @api.get(
     "/compare",
-    response={200: Report, **ERRORS},
+    response={200: Report, **errors(*READ_PERIOD, 404)},
     summary="Compare campaigns",
     description=(
         "Rankings (campaign ids, best first) by ROI, lead-to-conversion rate and cost per "
@@ -338,7 +263,7 @@ def compare(request, when: Query[CompareQuery]):
 
 @api.get(
     "/channels",
-    response={200: Report, 422: ErrorsOut},
+    response={200: Report, **errors(*READ_PERIOD)},
     summary="Channel analytics",
     description=(
         "Per channel: campaigns, budget, totals, metrics (pooled ROI), shares of budget, spend "

@@ -1,84 +1,45 @@
 """The JSON API's input and output types, and the JSON built from analytics results.
 
-Inputs are strict: unknown fields are refused, money is a string or a whole number (never a
-float), counts are whole numbers within ``campaigns.bounds``. Outputs are typed so the OpenAPI
-document says exactly what each operation answers; the report JSON itself is
+Inputs are strict (see ``campaigns.api_types``): unknown fields are refused, nothing is coerced
+from a string, and each field's JSON Schema states exactly what it accepts, bounds from
+``campaigns.bounds`` included. What a schema cannot state (a rule between fields, against
+stored data or against today's date) is the services' to check. Outputs are typed so the
+OpenAPI document says exactly what each operation answers; the report JSON itself is
 ``campaigns.serialize``.
 """
 
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import Annotated, Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator, ConfigDict, WithJsonSchema
+from pydantic import ConfigDict, model_validator
 from pydantic_core import PydanticCustomError
 
 from campaigns import serialize
 from campaigns.analytics.figures import Metrics
 from campaigns.analytics.results import HEALTH_LABELS, ChannelRow
-from campaigns.bounds import MAX_COUNT
+from campaigns.api_types import (
+    CampaignIds,
+    Count,
+    Day,
+    FunnelCount,
+    Money,
+    Name,
+    RoiMultiple,
+)
 from campaigns.models import Campaign
-from campaigns.periods import Period
+from campaigns.periods import PRESETS, Period
 
 MAX_ROWS = 5000
 
+Channel = Literal[*Campaign.Channel.values]
+CampaignStatus = Literal[*Campaign.Status.values]
+PeriodName = Literal[*(name for name in PRESETS if name != "custom")]
+
 
 # --- Input types ----------------------------------------------------------------------------
-
-
-def _decimal_text(value: object) -> object:
-    # JSON numbers with a fraction arrive as floats, which cannot hold cents exactly.
-    if isinstance(value, float):
-        raise PydanticCustomError(
-            "decimal_float",
-            'Send money as a string such as "12.50" (or a whole number): a JSON number with '
-            "a fraction is a float, and money is never a float.",
-        )
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise PydanticCustomError(
-            "decimal_type", 'Send a decimal as a string such as "12.50", or a whole number.'
-        )
-    return str(value)
-
-
-def _whole_number(value: object) -> object:
-    if isinstance(value, bool | float):
-        raise PydanticCustomError("whole_number", "Send a whole number such as 120.")
-    return value
-
-
-def _date_text(value: object) -> object:
-    if not isinstance(value, str):
-        raise PydanticCustomError("date_type", "Send a date as a string: YYYY-MM-DD.")
-    return value
-
-
-#: Money and decimals: strings ("12.50") or whole numbers, checked by the models' own fields.
-DecimalText = Annotated[
-    str,
-    BeforeValidator(_decimal_text),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": r"^-?\d+(\.\d+)?$"},
-                {"type": "integer"},
-            ],
-            "examples": ["12.50"],
-        }
-    ),
-]
-Count = Annotated[
-    int,
-    BeforeValidator(_whole_number),
-    WithJsonSchema({"type": "integer", "minimum": 0, "maximum": MAX_COUNT, "examples": [120]}),
-]
-Day = Annotated[
-    str,
-    BeforeValidator(_date_text),
-    WithJsonSchema({"type": "string", "format": "date", "examples": ["2026-01-05"]}),
-]
 
 
 class StrictSchema(Schema):
@@ -88,17 +49,15 @@ class StrictSchema(Schema):
 
 
 class CampaignIn(StrictSchema):
-    name: str
-    channel: str = Field(json_schema_extra={"enum": list(Campaign.Channel.values)})
-    status: str = Field(
-        Campaign.Status.ACTIVE, json_schema_extra={"enum": list(Campaign.Status.values)}
-    )
-    budget: DecimalText = "0"
+    name: Name
+    channel: Channel
+    status: CampaignStatus = Campaign.Status.ACTIVE.value
+    budget: Money = "0"
     start_date: Day
     end_date: Day | None = None
     target_leads: Count | None = None
     target_conversions: Count | None = None
-    target_roi: DecimalText | None = Field(
+    target_roi: RoiMultiple | None = Field(
         None, description='As a multiple: "2.5" means an ROI of 250 %.'
     )
 
@@ -113,33 +72,46 @@ class DayRow(StrictSchema):
     qualified_leads: Count = 0
     hot_leads: Count = 0
     conversions: Count = 0
-    revenue: DecimalText = "0"
-    spend: DecimalText = "0"
+    revenue: Money = "0"
+    spend: Money = "0"
 
 
 class DaysIn(StrictSchema):
-    rows: list[DayRow] = Field(max_length=MAX_ROWS)
+    rows: list[DayRow] = Field(min_length=1, max_length=MAX_ROWS)
 
 
-class FunnelCounts(StrictSchema):
-    awareness: Count | None = None
-    interest: Count | None = None
-    consideration: Count | None = None
-    intent: Count | None = None
-    conversion: Count | None = None
+class FunnelIn(StrictSchema):
+    """The stages to set (at least one); the others keep their counts."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
+
+    awareness: FunnelCount = None
+    interest: FunnelCount = None
+    consideration: FunnelCount = None
+    intent: FunnelCount = None
+    conversion: FunnelCount = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def at_least_one_stage(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data:
+            raise PydanticCustomError("no_stage", "Give the count of at least one funnel stage.")
+        return data
 
 
 PERIOD_PARAMS = ("start", "end", "period")
 
 
 class PeriodQuery(Schema):
-    start: str | None = Field(None, description="First day, YYYY-MM-DD (give end too).")
-    end: str | None = Field(None, description="Last day, YYYY-MM-DD (give start too).")
-    period: str | None = Field(None, description="Instead of dates: 7d, 30d, 90d, month or all.")
+    start: Day = Field(None, description="First day, YYYY-MM-DD (give end too).")
+    end: Day = Field(None, description="Last day, YYYY-MM-DD (give start too).")
+    period: PeriodName = Field(None, description="Instead of dates: 7d, 30d, 90d, month or all.")
 
 
 class CompareQuery(PeriodQuery):
-    ids: str = Field(description="Comma-separated campaign ids, at least two: 12,15")
+    ids: CampaignIds = Field(
+        description="Comma-separated campaign ids, at least two (at most 50): 12,15"
+    )
 
 
 # --- Output types ---------------------------------------------------------------------------
@@ -186,12 +158,26 @@ class CampaignWithHealthOut(CampaignOut):
     health: HealthOut
 
 
+class FunnelOut(Schema):
+    """Every stage's recorded count; null: none recorded."""
+
+    awareness: int | None = None
+    interest: int | None = None
+    consideration: int | None = None
+    intent: int | None = None
+    conversion: int | None = None
+
+
 class RecordedOut(Schema):
     recorded: int = Field(description="Days written (added or replaced).")
 
 
 Report = dict[str, Any]
-ERRORS = {404: ErrorsOut, 422: ErrorsOut}
+
+
+def errors(*statuses: int) -> dict[int, type[ErrorsOut]]:
+    """The error answers an operation declares: each status with the one JSON error format."""
+    return dict.fromkeys(statuses, ErrorsOut)
 
 
 def campaign_dict(c: Campaign) -> dict:
