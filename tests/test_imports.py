@@ -670,7 +670,7 @@ def test_a_name_the_export_guarded_against_formulas_imports_back(sunrise):
 
 
 def test_an_import_and_a_service_write_agree(reference_campaign):
-    """The import writes through services.record_rows: a recorded day replaced by the file."""
+    """A day recorded through the services is replaced by the file's numbers."""
     sunrise = reference_campaign.location
     services.record_day(campaign=reference_campaign, day=date(2026, 1, 16), leads=1)
 

@@ -10,12 +10,15 @@ from decimal import Decimal, InvalidOperation
 from campaigns.imports.platforms import FIELD_LABELS
 
 _EMPTY = {"", "-", "--", "—", "–", "n/a"}
+_PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
 _NUMBER = re.compile(r"(?P<sign>[-+]?)[$€£]?(?P<sign2>-?)(?P<digits>[\d.,]+)[$€£]?")
 
 
 def parse_number(text: str, *, decimal_comma: bool = False) -> Decimal:
     """A number as platforms write it: "1,234.56", "$1,234.56", "1.234,56" (decimal comma),
     "--" or empty for 0. Raises ValueError with the reason."""
+    if _PLAIN.fullmatch(text) and (not decimal_comma or "." not in text):
+        return Decimal(text)  # the usual cell, read without the patterns below
     value = re.sub(r"[\s\u00a0\u202f]", "", text)
     if value.casefold() in _EMPTY:
         return Decimal(0)
@@ -39,6 +42,8 @@ def parse_number(text: str, *, decimal_comma: bool = False) -> Decimal:
 
 def parse_count(text: str, name: str, *, decimal_comma: bool = False) -> int:
     """A whole number: "12.00" is 12; a fraction is refused, never rounded."""
+    if text.isascii() and text.isdigit():
+        return int(text)
     number = parse_number(text, decimal_comma=decimal_comma)
     if number != number.to_integral_value():
         label = FIELD_LABELS[name].lower()
@@ -68,6 +73,11 @@ def _month(name: str) -> int | None:
 def parse_day(text: str, *, day_first: bool = False) -> date:
     """A calendar day in the formats platforms export. ``01/02/2026`` is January 2 unless
     ``day_first``. Raises ValueError with the reason."""
+    if len(text) == 10 and text[4] == text[7] == "-" and text.isascii():
+        try:
+            return date.fromisoformat(text)  # the usual cell: 2026-01-31
+        except ValueError:
+            pass  # said below, with the reason
     value = " ".join(text.split())
     if not value:
         raise ValueError("No date.")
@@ -94,22 +104,37 @@ def parse_day(text: str, *, day_first: bool = False) -> date:
         raise ValueError(f"“{text.strip()}” is not a date in the calendar.") from None
 
 
-def day_first_of(cells: list[str]) -> tuple[bool, list[str]]:
-    """Whether the file's a/b/yyyy dates are day first: only when one of them must be (a > 12)
-    and none must be month first (b > 12). Otherwise US order, month first."""
-    pairs = [
-        (int(m[1]), int(m[2]), c.strip()) for c in cells if (m := _SLASHED.fullmatch(c.strip()))
-    ]
-    day_first = any(a > 12 for a, _, _ in pairs) and not any(b > 12 for _, b, _ in pairs)
-    if day_first:
-        return True, [
-            "Dates such as 05/01/2026 were read day first (5 January 2026), because the file "
-            "has dates that can only be day first."
-        ]
-    ambiguous = [text for a, b, text in pairs if a <= 12 and b <= 12 and a != b]
-    if ambiguous:
-        return False, [
-            f"Dates such as {ambiguous[0]} were read month first (US order, as Google Ads and "
-            "Meta write them in English). If the file is day first, export ISO dates (2026-01-31)."
-        ]
-    return False, []
+class DayOrder:
+    """Whether a file's a/b/yyyy dates are day first, seen one date cell at a time: only when one
+    of them must be (a > 12) and none must be month first (b > 12). Otherwise US order."""
+
+    def __init__(self) -> None:
+        self.must_be_day_first = self.must_be_month_first = False
+        self.ambiguous = ""
+
+    def see(self, cell: str) -> None:
+        if m := _SLASHED.fullmatch(cell.strip()):
+            a, b = int(m[1]), int(m[2])
+            self.must_be_day_first |= a > 12
+            self.must_be_month_first |= b > 12
+            if not self.ambiguous and a <= 12 and b <= 12 and a != b:
+                self.ambiguous = cell.strip()
+
+    @property
+    def day_first(self) -> bool:
+        return self.must_be_day_first and not self.must_be_month_first
+
+    @property
+    def notes(self) -> list[str]:
+        if self.day_first:
+            return [
+                "Dates such as 05/01/2026 were read day first (5 January 2026), because the file "
+                "has dates that can only be day first."
+            ]
+        if self.ambiguous:
+            return [
+                f"Dates such as {self.ambiguous} were read month first (US order, as Google Ads "
+                "and Meta write them in English). If the file is day first, export ISO dates "
+                "(2026-01-31)."
+            ]
+        return []

@@ -1,28 +1,99 @@
-"""Planning an import against a location (days added, replaced, unchanged or refused;
-campaigns not found) in two queries, and committing the plan in one transaction."""
+"""Planning an import against a location: days added, replaced, unchanged or refused, and
+campaigns not found, in two queries and outside any transaction, so that planning a large file
+holds no lock. The plan remembers a digest of what it read, so that the commit can check in its
+short write transaction that nothing changed meanwhile."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Lower
 
-from campaigns import services
 from campaigns.imports.platforms import FIELD_LABELS, ZERO_ROW, column_kind
-from campaigns.imports.reading import ImportRefused, ParsedFile, ParsedRow, Problem, plural
+from campaigns.imports.reading import ParsedFile, ParsedRow, Problem, plural
 from campaigns.models import Campaign, DailyMetric, Location
 from campaigns.tenancy import scope
+
+NUMBER_FIELDS = DailyMetric.NUMBER_FIELDS
 
 # --------------------------------------------------------------------------- planning
 
 
 @dataclass(frozen=True)
+class RecordedState:
+    """What a plan read from the database (the campaigns the file names, their recorded days
+    over the file's dates), as a digest: the commit reads it again under its write lock."""
+
+    references: frozenset[str]
+    campaign_ids: frozenset[int]
+    first_day: date | None
+    last_day: date | None
+    digest: str
+
+    def unchanged(self, location: Location) -> bool:
+        """Whether the database still holds what the plan read (run inside the transaction)."""
+        with scope(location):
+            digest = _Digest()
+            campaigns = _campaigns_named(location, self.references)
+            for row in campaigns.values_list("pk", "name", "start_date", "end_date"):
+                digest.add(row)
+            digest.add(("days",))
+            for row in _recorded_days(location, self.campaign_ids, self.first_day, self.last_day):
+                digest.add(row)
+            return digest.hexdigest() == self.digest
+
+
+class _Digest:
+    """A digest of rows read from the database, one at a time."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.blake2b(digest_size=20)
+
+    def add(self, row: Iterable) -> None:
+        self._hash.update(repr(tuple(row)).encode())
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def _campaigns_named(location: Location, references: Iterable[str]):
+    """The location's campaigns named (or, in our format, numbered) by ``references``, and
+    those whose name differs only in case: one query, ordered."""
+    references = set(references)
+    ids = {int(r) for r in references if _is_id(r)}
+    return (
+        Campaign.objects.for_location(location)
+        .alias(lower_name=Lower("name"))
+        .filter(
+            Q(name__in=references)
+            | Q(lower_name__in={r.lower() for r in references})
+            | Q(pk__in=ids)
+        )
+        .order_by("pk")
+    )
+
+
+def _recorded_days(location: Location, campaign_ids, first: date | None, last: date | None):
+    """(campaign id, date, *numbers) of the campaigns' days between ``first`` and ``last``."""
+    if not campaign_ids:
+        return []
+    return (
+        DailyMetric.objects.filter(
+            location=location, campaign_id__in=campaign_ids, date__gte=first, date__lte=last
+        )
+        .order_by("campaign_id", "date")
+        .values_list("campaign_id", "date", *DailyMetric.NUMBER_FIELDS)
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class PlannedDay:
     """One day the import writes (or leaves as it is), with the numbers before and after."""
 
@@ -66,6 +137,7 @@ class ImportPlan:
     refused: tuple[Problem, ...]
     missing: tuple[MissingCampaign, ...]
     notes: tuple[str, ...] = ()
+    state: RecordedState | None = None
 
     @property
     def rows_read(self) -> int:
@@ -124,20 +196,11 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
     """What importing ``parsed`` into ``location`` would do, row by row, in two queries."""
     header = parsed.header
     refused = list(parsed.problems)
+    references = frozenset(row.campaign for row in parsed.rows)
     with scope(location):
-        references = {row.campaign for row in parsed.rows}
-        ids = {int(r) for r in references if _is_id(r)}
         # Names match exactly; the same query brings the names that differ only in case, so
         # that a campaign not found can say which one was probably meant.
-        campaigns = list(
-            Campaign.objects.for_location(location)
-            .alias(lower_name=Lower("name"))
-            .filter(
-                Q(name__in=references)
-                | Q(lower_name__in={r.lower() for r in references})
-                | Q(pk__in=ids)
-            )
-        )
+        campaigns = list(_campaigns_named(location, references))
         for campaign in campaigns:
             campaign.location = location  # the model's rules read campaign.location: no query
         by_name = {c.name: c for c in campaigns}
@@ -150,19 +213,24 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
             return by_id.get(int(reference)) if _is_id(reference) else None
 
         resolved = {r: resolve(r) for r in references}
-        found = [row for row in parsed.rows if resolved[row.campaign] is not None]
+        wanted = {(resolved[r.campaign].pk, r.day) for r in parsed.rows if resolved[r.campaign]}
+        days = [day for _, day in wanted]
+        first, last = (min(days), max(days)) if days else (None, None)
+        campaign_ids = frozenset(pk for pk, _ in wanted)
+        digest = _Digest()
+        for campaign in campaigns:
+            digest.add((campaign.pk, campaign.name, campaign.start_date, campaign.end_date))
+        digest.add(("days",))
+        # The days of these campaigns between the file's first and last day: a superset of the
+        # file's (campaign, day) pairs, in one query; only the file's are kept.
         existing = {}
-        if found:
-            days = [row.day for row in found]
-            # The days of these campaigns between the file's first and last day: a superset
-            # of the file's (campaign, day) pairs, in one query.
-            recorded = DailyMetric.objects.filter(
-                campaign_id__in={resolved[row.campaign].pk for row in found},
-                date__gte=min(days),
-                date__lte=max(days),
-            ).values("campaign_id", "date", *DailyMetric.NUMBER_FIELDS)
-            for values in recorded:
-                existing[values.pop("campaign_id"), values.pop("date")] = values
+        for row in _recorded_days(location, campaign_ids, first, last):
+            digest.add(row)
+            if (row[0], row[1]) in wanted:
+                existing[row[0], row[1]] = dict(
+                    zip(DailyMetric.NUMBER_FIELDS, row[2:], strict=True)
+                )
+        state = RecordedState(references, campaign_ids, first, last, digest.hexdigest())
 
     missing_rows: dict[str, list[ParsedRow]] = defaultdict(list)
     for row in parsed.rows:
@@ -217,14 +285,7 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
         else:
             candidates.append((planned, campaign))
 
-    try:
-        services.validate_rows(
-            location=location,
-            rows=[{"campaign": c, "date": p.day, **p.new} for p, c in candidates],
-        )
-        bad = {}
-    except services.BatchValidationError as error:
-        bad = error.row_errors
+    bad = _invalid_rows(location, [(p.day, p.new, c) for p, c in candidates])
     for index, errors in bad.items():
         planned = candidates[index][0]
         for name, messages in errors.items():
@@ -253,7 +314,43 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
         refused=tuple(sorted(refused, key=lambda p: p.row)),
         missing=tuple(sorted(missing, key=lambda m: m.name)),
         notes=(*parsed.notes, *_currency_notes(parsed, location)),
+        state=state,
     )
+
+
+def _invalid_rows(location: Location, rows: list[tuple]) -> dict[int, dict[str, list[str]]]:
+    """The model's rules on each (day, numbers, campaign): index → field → messages, as
+    ``DailyMetric.full_clean`` gives them. Each number's own rules (its field's validators, from
+    bounds.py) run once per distinct value; the day's rules (``DailyMetric.clean``: the funnel
+    order, the campaign's dates) run on one unsaved DailyMetric that takes each row in turn, so
+    that a large file makes no model object per row."""
+    fields = [DailyMetric._meta.get_field(name) for name in NUMBER_FIELDS]
+    metric = DailyMetric(location_id=location.pk)
+    checked: dict[tuple[str, str], list[str]] = {}
+    bad = {}
+    for index, (day, numbers, campaign) in enumerate(rows):
+        errors: dict[str, list[str]] = {}
+        for field in fields:
+            value = numbers[field.name]
+            key = (field.name, repr(value))  # repr: Decimal 1.000 is not 1.00 to the validators
+            if key not in checked:
+                try:
+                    field.clean(value, metric)
+                    checked[key] = []
+                except ValidationError as error:
+                    checked[key] = error.messages
+            if checked[key]:
+                errors[field.name] = list(checked[key])
+            setattr(metric, field.attname, value)
+        metric.campaign, metric.date = campaign, day
+        try:
+            metric.clean()
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
+        if errors:
+            bad[index] = errors
+    return bad
 
 
 def _currency_notes(parsed: ParsedFile, location: Location) -> list[str]:
@@ -264,94 +361,3 @@ def _currency_notes(parsed: ParsedFile, location: Location) -> list[str]:
         f"The file's amounts are in {', '.join(foreign)}, but {location.name} keeps its figures "
         f"in {location.currency}: amounts are imported as they are, without conversion."
     ]
-
-
-# --------------------------------------------------------------------------- committing
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What a commit wrote."""
-
-    added: int
-    replaced: int
-    unchanged: int
-    created: tuple[str, ...] = ()
-
-    @property
-    def message(self) -> str:
-        days = self.added + self.replaced
-        if not days:
-            return (
-                f"Nothing to import: {plural(self.unchanged, 'day')} already recorded with "
-                "these numbers."
-            )
-        text = f"Imported {plural(days, 'day')}: {self.added:,} added, {self.replaced:,} replaced"
-        if self.unchanged:
-            text += f", {self.unchanged:,} unchanged"
-        if self.created:
-            names = ", ".join(f"“{n}”" for n in self.created)
-            text += (
-                f". Created {plural(len(self.created), 'campaign')} ({names}) with a budget of 0"
-            )
-        return text + "."
-
-
-def commit_import(
-    *,
-    location: Location,
-    parsed: ParsedFile,
-    create_missing: bool = False,
-    channel: str = "",
-) -> ImportResult:
-    """Plan again (the data may have changed since the preview) and write, in one transaction:
-    create the missing campaigns when asked, then upsert every row. All rows or none."""
-    with scope(location), transaction.atomic():
-        plan = plan_import(location=location, parsed=parsed)
-        if plan.refused:
-            raise ImportRefused(
-                f"{plural(plan.refused_rows, 'row')} of the file "
-                f"{'is' if plan.refused_rows == 1 else 'are'} refused, so nothing was imported "
-                "(all rows or none). Correct the file and upload it again.",
-                plan,
-            )
-        if plan.missing and not create_missing:
-            names = ", ".join(f"“{m.name}”" for m in plan.missing)
-            raise ImportRefused(
-                f"Nothing was imported: {plural(len(plan.missing), 'campaign')} not found "
-                f"({names}). Create them first, or choose to create them with the import.",
-                plan,
-            )
-        channel = channel or parsed.default_channel
-        if plan.missing and not channel:
-            raise ImportRefused("Choose the channel of the campaigns to create.", plan)
-        created = {}
-        for missing in plan.missing:
-            try:
-                created[missing.name] = services.create_campaign(
-                    location=location,
-                    name=missing.name,
-                    channel=channel,
-                    budget=Decimal("0.00"),
-                    start_date=missing.first_day,
-                )
-            except ValidationError as error:
-                raise ImportRefused(
-                    f"Campaign “{missing.name}” cannot be created: {' '.join(error.messages)} "
-                    "Nothing was imported.",
-                    plan,
-                ) from None
-        rows = [
-            {"campaign": day.campaign or created[day.campaign_name], "date": day.day, **day.new}
-            for day in (*plan.added, *plan.replaced, *plan.pending)
-        ]
-        try:
-            services.record_rows(location=location, rows=rows)
-        except services.BatchValidationError as error:  # pragma: no cover - planned just above
-            raise ImportRefused(" ".join(error.messages), plan) from None
-    return ImportResult(
-        added=len(plan.added) + len(plan.pending),
-        replaced=len(plan.replaced),
-        unchanged=len(plan.unchanged),
-        created=tuple(created),
-    )

@@ -1,24 +1,26 @@
-"""Reading an import file: decoding, delimiters, the header row and the rows, each refused row
-with its reasons. Needs no database."""
+"""Reading an import file as a stream: its encoding, delimiter, header row and rows, each refused
+row with its reasons. The file is read a few times from its start, never held as text or as a
+list of records; at most ``IMPORT_MAX_ROWS`` rows are read. Needs no database."""
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from campaigns.imports.cells import day_first_of, parse_count, parse_day, parse_number
+from campaigns.imports.cells import DayOrder, parse_count, parse_day, parse_number
+from campaigns.imports.decoding import ImportFileError, detect_encoding, opened_as_text
 from campaigns.imports.platforms import (
     DEFAULT_CHANNELS,
     DELIMITERS,
@@ -34,11 +36,12 @@ from campaigns.models import DailyMetric
 if TYPE_CHECKING:
     from campaigns.imports.planning import ImportPlan
 
+__all__ = ["ImportFileError", "ImportRefused", "ParsedFile", "parse_csv", "read_csv"]
+
+#: The most rows of data a file may have: about 1 KB of memory each while it is planned.
+DEFAULT_MAX_ROWS = 100_000
+
 # --------------------------------------------------------------------------- errors
-
-
-class ImportFileError(ValidationError):
-    """The file as a whole cannot be read (empty, binary, too large, no header row)."""
 
 
 class ImportRefused(ValidationError):
@@ -49,13 +52,25 @@ class ImportRefused(ValidationError):
         super().__init__(message)
 
 
-def too_large_message(size: int) -> str:
-    def bytes_(n: int) -> str:
-        return filesizeformat(n).replace("\xa0", " ")
+def _bytes(n: int) -> str:
+    return filesizeformat(n).replace("\xa0", " ")
 
+
+def too_large_message(size: int) -> str:
     return (
-        f"The file is {bytes_(size)}; files up to {bytes_(settings.IMPORT_MAX_BYTES)} can be "
+        f"The file is {_bytes(size)}; files up to {_bytes(settings.IMPORT_MAX_BYTES)} can be "
         "imported. Split it, for example one file per month."
+    )
+
+
+def max_rows() -> int:
+    return getattr(settings, "IMPORT_MAX_ROWS", DEFAULT_MAX_ROWS)
+
+
+def too_many_rows_message() -> str:
+    return (
+        f"The file has more than {max_rows():,} rows of data; up to {max_rows():,} can be "
+        "imported at once. Split it, for example one file per month."
     )
 
 
@@ -71,7 +86,7 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedRow:
     """One day of one campaign as the file gives it: only the numbers the file has."""
 
@@ -127,89 +142,85 @@ class ParsedFile:
 
 
 def parse_csv(content: bytes) -> ParsedFile:
-    """Read an uploaded CSV file into rows; raises ImportFileError when the file as a whole
-    cannot be read. Bad rows do not raise: they are the ``problems`` of the result."""
-    text, encoding, notes = _decode(content)
-    delimiter, header = _find_header(text)
-    csv_reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        records = [(csv_reader.line_num, cells) for cells in csv_reader]
-    except csv.Error as error:
-        raise ImportFileError(
-            f"Line {csv_reader.line_num + 1} is not valid CSV: {error}."
-        ) from None
-    reader = _Reader(header, delimiter, [(n, c) for n, c in records if n > header.line])
+    """Read the bytes of a CSV file: see ``read_csv``."""
+    return read_csv(io.BytesIO(content))
+
+
+def read_csv(stream: BinaryIO) -> ParsedFile:
+    """Read a CSV file from a seekable binary stream into rows; raises ImportFileError when the
+    file as a whole cannot be read. Bad rows do not raise: they are the ``problems``."""
+    size = stream.seek(0, io.SEEK_END)
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportFileError(too_large_message(size))
+    if size == 0:
+        raise ImportFileError("The file is empty.")
+    encoding = detect_encoding(stream)
+    delimiter, header = _find_header(stream, encoding)
+    # First the date column alone: its order (day or month first) holds for every row.
+    order, count = DayOrder(), 0
+    for _, cells in _records(stream, encoding, delimiter, after=header.line):
+        if any(c.strip() for c in cells):
+            count += 1
+            if count > max_rows():
+                raise ImportFileError(too_many_rows_message())
+            order.see(_cell(cells, header.fields["date"]))
+    reader = _Reader(header, delimiter, order)
     rows, problems = [], []
-    for line, cells in records:
-        if line > header.line:
-            read = reader.read(line, cells)
-            if isinstance(read, ParsedRow):
-                rows.append(read)
-            elif read:
-                problems.extend(read)
+    for line, cells in _records(stream, encoding, delimiter, after=header.line):
+        read = reader.read(line, cells)
+        if isinstance(read, ParsedRow):
+            rows.append(read)
+        elif read:
+            problems.extend(read)
     if not rows and not problems:
         raise ImportFileError("The file has a header row but no rows of data.")
     return ParsedFile(
         header=header,
         rows=tuple(rows),
         problems=tuple(problems),
-        notes=(*notes, *reader.summary_notes()),
+        notes=(*([encoding.note] if encoding.note else []), *reader.summary_notes()),
         delimiter=delimiter,
-        encoding=encoding,
+        encoding=encoding.label,
         currencies=frozenset(reader.currencies),
     )
 
 
-def _decode(content: bytes) -> tuple[str, str, list[str]]:
-    if not content or not content.strip():
-        raise ImportFileError("The file is empty.")
-    if len(content) > settings.IMPORT_MAX_BYTES:
-        raise ImportFileError(too_large_message(len(content)))
-    notes = []
-    if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # Google Ads' "CSV for Excel" is UTF-16 (and tab-separated).
-        try:
-            return content.decode("utf-16"), "UTF-16", notes
-        except UnicodeDecodeError:
-            raise ImportFileError("The file claims to be UTF-16 text but is not.") from None
-    if re.search(rb"[\x00-\x08\x0e-\x19\x1b-\x1f]", content):
-        raise ImportFileError(
-            "This is not a CSV file: it contains binary data. Export the report as CSV "
-            "(comma- or semicolon-separated text); spreadsheets such as .xlsx must be saved as "
-            "CSV first."
-        )
-    try:
-        text, encoding = content.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        try:
-            text, encoding = content.decode("cp1252"), "Windows-1252"
-        except UnicodeDecodeError:
-            text, encoding = content.decode("latin-1"), "Latin-1"
-        notes.append(
-            f"The file is not UTF-8; it was read as {encoding} (Western European). "
-            "Check that names with accents look right below."
-        )
-    text = text.rstrip("\x1a")  # an old DOS end-of-file marker
-    if not text.strip():
-        raise ImportFileError("The file is empty.")
-    return text, encoding, notes
+class _NotCsv(ImportFileError):
+    """A record the csv module cannot read (with this delimiter)."""
 
 
-def _find_header(text: str) -> tuple[str, Header]:
+def _records(stream, encoding, delimiter: str, *, after: int) -> Iterator[tuple[int, list[str]]]:
+    """(line, cells) of each record after line ``after``, read from the stream as it goes."""
+    with opened_as_text(stream, encoding) as text:
+        reader = csv.reader(text, delimiter=delimiter)
+        try:
+            for cells in reader:
+                if reader.line_num > after:
+                    yield reader.line_num, cells
+        except csv.Error as error:
+            raise _NotCsv(f"Line {reader.line_num + 1} is not valid CSV: {error}.") from None
+
+
+def _find_header(stream, encoding) -> tuple[str, Header]:
     """The delimiter and the header row: the first of the file's first lines that names a date
     and a campaign column; of the delimiters, the one whose header names the most columns."""
     best: tuple[str, Header] | None = None
+    blank = True
     for delimiter in DELIMITERS:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         try:
-            for cells in islice(reader, HEADER_SEARCH_LINES):
-                header = map_header(cells, reader.line_num)
+            for line, cells in islice(
+                _records(stream, encoding, delimiter, after=0), HEADER_SEARCH_LINES
+            ):
+                blank = blank and not any(c.strip() for c in cells)
+                header = map_header(cells, line)
                 if header is not None:
                     if best is None or header.score > best[1].score:
                         best = (delimiter, header)
                     break
-        except csv.Error:
+        except _NotCsv:
             continue
+    if best is None and blank:
+        raise ImportFileError("The file is empty.")
     if best is None:
         raise ImportFileError(
             "No header row found: one of the first 20 lines must name a date column (date, "
@@ -220,23 +231,25 @@ def _find_header(text: str) -> tuple[str, Header]:
     return best
 
 
+def _cell(cells: list[str], index: int | None) -> str:
+    return cells[index].strip() if index is not None and index < len(cells) else ""
+
+
 _TOTAL = re.compile(r"total\s*(:|$)", re.IGNORECASE)
 
 
 class _Reader:
     """Turns the records after the header into rows, or into the problems of each bad row."""
 
-    def __init__(self, header: Header, delimiter: str, records: list[tuple[int, list[str]]]):
+    def __init__(self, header: Header, delimiter: str, order: DayOrder):
         self.header = header
         self.decimal_comma = delimiter == ";"
-        dates = [self.cell(cells, header.fields["date"]) for _, cells in records]
-        self.day_first, self.notes = day_first_of(dates)
+        self.day_first, self.notes = order.day_first, order.notes
         self.skipped: Counter[str] = Counter()
         self.other_results: Counter[str] = Counter()
         self.currencies = {header.currency} if header.currency else set()
 
-    def cell(self, cells: list[str], index: int | None) -> str:
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+    cell = staticmethod(_cell)
 
     def read(self, line: int, cells: list[str]) -> ParsedRow | list[Problem] | None:
         """The row, the problems that refuse it, or None for a row to skip (blank, total)."""

@@ -2,7 +2,6 @@
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns import imports
@@ -35,11 +34,7 @@ class Command(BaseCommand):
         location = Location.objects.filter(slug=location_slug).first()
         if location is None:
             raise CommandError(f"No location with slug “{location_slug}”.")
-        content = read_file(Path(file))
-        try:
-            parsed = imports.parse_csv(content)
-        except imports.ImportFileError as error:
-            raise CommandError(f"{file}: {' '.join(error.messages)}") from None
+        parsed = read_file(Path(file))
         plan = imports.plan_import(location=location, parsed=parsed)
         self.stdout.write(render_plan(plan, file, location))
         if plan.refused:
@@ -69,14 +64,15 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(result.message))
 
 
-def read_file(path: Path) -> bytes:
+def read_file(path: Path) -> imports.ParsedFile:
+    """The file read as a stream (never held whole in memory)."""
     try:
-        size = path.stat().st_size
-        if size > settings.IMPORT_MAX_BYTES:
-            raise CommandError(f"{path}: {imports.too_large_message(size)}")
-        return path.read_bytes()
+        with path.open("rb") as file:
+            return imports.read_csv(file)
     except OSError as error:
         raise CommandError(f"Cannot read {path}: {error.strerror}.") from None
+    except imports.ImportFileError as error:
+        raise CommandError(f"{path}: {' '.join(error.messages)}") from None
 
 
 def render_plan(plan: imports.ImportPlan, file: str, location: Location) -> str:

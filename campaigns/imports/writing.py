@@ -1,0 +1,186 @@
+"""Committing an import: plan it outside any transaction, then write in one short transaction with
+bulk statements (the new campaigns, then the days in a few upserts). All rows or none.
+
+The plan's reads, its validation of every row and of every campaign to create all happen before
+the write lock is taken; the transaction only checks that what the plan read is still so, and
+writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+
+from campaigns.imports.planning import ImportPlan, plan_import
+from campaigns.imports.reading import ImportRefused, ParsedFile, plural
+from campaigns.models import Campaign, DailyMetric, Location
+from campaigns.tenancy import scope
+
+#: How often a commit plans again when the location's data changed while it planned.
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What a commit wrote."""
+
+    added: int
+    replaced: int
+    unchanged: int
+    created: tuple[str, ...] = ()
+
+    @property
+    def message(self) -> str:
+        days = self.added + self.replaced
+        if not days:
+            return (
+                f"Nothing to import: {plural(self.unchanged, 'day')} already recorded with "
+                "these numbers."
+            )
+        text = f"Imported {plural(days, 'day')}: {self.added:,} added, {self.replaced:,} replaced"
+        if self.unchanged:
+            text += f", {self.unchanged:,} unchanged"
+        if self.created:
+            names = ", ".join(f"“{n}”" for n in self.created)
+            text += (
+                f". Created {plural(len(self.created), 'campaign')} ({names}) with a budget of 0"
+            )
+        return text + "."
+
+
+def commit_import(
+    *,
+    location: Location,
+    parsed: ParsedFile,
+    create_missing: bool = False,
+    channel: str = "",
+) -> ImportResult:
+    """Plan again (the data may have changed since the preview) and write: create the missing
+    campaigns when asked, then upsert every day. All rows or none. When the campaigns or days
+    the plan read change before the write, the plan is made again (a few times at most)."""
+    channel = channel or parsed.default_channel
+    for _ in range(ATTEMPTS):
+        plan = plan_import(location=location, parsed=parsed)
+        _refuse_unless_committable(plan, create_missing=create_missing, channel=channel)
+        campaigns = _campaigns_to_create(plan, location=location, channel=channel)
+        if _write(plan, location=location, campaigns=campaigns):
+            return ImportResult(
+                added=len(plan.added) + len(plan.pending),
+                replaced=len(plan.replaced),
+                unchanged=len(plan.unchanged),
+                created=tuple(c.name for c in campaigns),
+            )
+    raise ImportRefused(
+        f"The campaigns or days of {location.name} kept changing while the import was being "
+        "prepared, so nothing was imported. Try again in a moment.",
+        plan,
+    )
+
+
+def _refuse_unless_committable(plan: ImportPlan, *, create_missing: bool, channel: str) -> None:
+    if plan.refused:
+        raise ImportRefused(
+            f"{plural(plan.refused_rows, 'row')} of the file "
+            f"{'is' if plan.refused_rows == 1 else 'are'} refused, so nothing was imported "
+            "(all rows or none). Correct the file and upload it again.",
+            plan,
+        )
+    if plan.missing and not create_missing:
+        names = ", ".join(f"“{m.name}”" for m in plan.missing[:20])
+        more = f" and {len(plan.missing) - 20:,} more" if len(plan.missing) > 20 else ""
+        raise ImportRefused(
+            f"Nothing was imported: {plural(len(plan.missing), 'campaign')} not found "
+            f"({names}{more}). Create them first, or choose to create them with the import.",
+            plan,
+        )
+    if plan.missing and not channel:
+        raise ImportRefused("Choose the channel of the campaigns to create.", plan)
+
+
+def _campaigns_to_create(plan: ImportPlan, *, location: Location, channel: str) -> list[Campaign]:
+    """The missing campaigns, unsaved and validated with the model's rules (their names are not
+    taken: the plan found no campaign so named, and the write checks it again)."""
+    campaigns = []
+    for missing in plan.missing:
+        campaign = Campaign(
+            location=location,
+            name=missing.name,
+            channel=channel,
+            budget=Decimal("0.00"),
+            start_date=missing.first_day,
+        )
+        try:
+            campaign.full_clean(
+                exclude=["location"], validate_unique=False, validate_constraints=False
+            )
+        except ValidationError as error:
+            raise ImportRefused(
+                f"Campaign “{missing.name}” cannot be created: {' '.join(error.messages)} "
+                "Nothing was imported.",
+                plan,
+            ) from None
+        campaigns.append(campaign)
+    return campaigns
+
+
+def _write(plan: ImportPlan, *, location: Location, campaigns: list[Campaign]) -> bool:
+    """Write the plan in one transaction; False, writing nothing, when the campaigns or days the
+    plan read have changed since."""
+    days = (*plan.added, *plan.replaced, *plan.pending)
+    if not days and not campaigns:
+        return True
+    rows, to_create = _day_parameters(days, location=location)
+    try:
+        with scope(location), transaction.atomic():
+            if not plan.state.unchanged(location):
+                return False
+            created = {c.name: c.pk for c in Campaign.objects.bulk_create(campaigns)}
+            for index, name in to_create:
+                rows[index][1] = created[name]
+            with connection.cursor() as cursor:
+                cursor.executemany(_upsert_sql(), rows)
+    except IntegrityError:
+        # Another write took a campaign name or broke a rule at the same moment (the check
+        # above sees every change on SQLite, whose write lock is taken at BEGIN).
+        return False
+    return True
+
+
+_COLUMNS = ("location", "campaign", "date", *DailyMetric.NUMBER_FIELDS)
+
+
+def _day_parameters(days, *, location: Location) -> tuple[list[list], list[tuple[int, str]]]:
+    """Each day's values as the database takes them, prepared before the write lock by each
+    field's own ``get_db_prep_save``; and (index, campaign name) of the days whose campaign is
+    still to be created."""
+    fields = [DailyMetric._meta.get_field(name) for name in _COLUMNS]
+    numbers = list(zip(DailyMetric.NUMBER_FIELDS, fields[3:], strict=True))
+    location_id, date_field = location.pk, fields[2]
+    rows, to_create = [], []
+    for index, day in enumerate(days):
+        if day.campaign is None:
+            to_create.append((index, day.campaign_name))
+        row = [location_id, day.campaign.pk if day.campaign else None]
+        row.append(date_field.get_db_prep_save(day.day, connection))
+        row.extend(field.get_db_prep_save(day.new[name], connection) for name, field in numbers)
+        rows.append(row)
+    return rows, to_create
+
+
+def _upsert_sql() -> str:
+    """INSERT … ON CONFLICT DO UPDATE of a day (SQLite and PostgreSQL): a day recorded again
+    takes the file's numbers. Django's bulk_create would compile every row's values inside the
+    transaction (seconds for 80,000 days); one executemany of this statement does not."""
+    quote = connection.ops.quote_name
+    meta = DailyMetric._meta
+    columns = [quote(meta.get_field(name).column) for name in _COLUMNS]
+    numbers = columns[3:]
+    return (
+        f"INSERT INTO {quote(meta.db_table)} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(columns[:3])}) DO UPDATE SET "
+        + ", ".join(f"{column} = EXCLUDED.{column}" for column in numbers)
+    )
