@@ -127,6 +127,36 @@ def locations_for(user: AbstractBaseUser | AnonymousUser) -> models.QuerySet[Loc
     return Location.objects.filter(memberships__user=user)
 
 
+def managed_locations_for(user: AbstractBaseUser | AnonymousUser) -> models.QuerySet[Location]:
+    """The locations whose data a user may change: all for a superuser, else those where they
+    are a manager (a viewer's locations are read-only)."""
+    from campaigns.models import Location, Membership
+
+    if not user.is_authenticated or not user.is_active:
+        return Location.objects.none()
+    if user.is_superuser:
+        return Location.objects.all()
+    return Location.objects.filter(
+        memberships__user=user, memberships__role=Membership.Role.MANAGER
+    )
+
+
+def users_visible_to(user: AbstractBaseUser | AnonymousUser) -> models.QuerySet:
+    """The people a user may see in the admin: every user for a superuser, else the members of
+    the user's own locations, never a superuser."""
+    from django.contrib.auth import get_user_model
+
+    from campaigns.models import Membership
+
+    users = get_user_model().objects.all()
+    if not user.is_authenticated or not user.is_active:
+        return users.none()
+    if user.is_superuser:
+        return users
+    members = Membership.objects.filter(location__in=locations_for(user)).values("user_id")
+    return users.filter(is_superuser=False, pk__in=members)
+
+
 def resolve_location(user, slug: str) -> tuple[Location, str]:
     """The location with ``slug`` and the user's role in it; 404 for a non-member.
 

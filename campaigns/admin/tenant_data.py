@@ -1,14 +1,20 @@
-"""Django admin for data entry. Every view runs in the user's tenant scope (admin_site.py);
-location choices are limited here to the user's own locations."""
+"""The tenant data in Django admin: locations, campaigns, their days and funnel counts.
+
+Every view runs in the user's tenant scope (admin_site.py); changes are for managers of the
+row's location (roles.py).
+"""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Sum
+from django.urls import reverse
 from django.utils.html import format_html
 
-from campaigns import display, metrics, services, tokens
+from campaigns import display, metrics, services
+from campaigns.admin.roles import LocationChoicesMixin, ManagerWritesMixin
 from campaigns.analytics import judgement
 from campaigns.analytics.figures import Totals
 from campaigns.forms import (
@@ -17,30 +23,71 @@ from campaigns.forms import (
     FunnelStageAdminForm,
     FunnelStageForm,
     FunnelStageFormSet,
-    OnePerCampaignFormSet,
 )
 from campaigns.metrics import CATALOGUE
-from campaigns.models import ApiToken, Campaign, DailyMetric, FunnelStage, Location, Membership
-from campaigns.tenancy import locations_for
+from campaigns.models import Campaign, DailyMetric, FunnelStage, Location
+from campaigns.tenancy import locations_for, managed_locations_for
 
 
-class LocationChoicesMixin:
-    """Offers only the user's own locations wherever a location is chosen."""
+class LocationAdminForm(forms.ModelForm):
+    """A location's unique keys (slug, external id) are another tenant's when taken: a clash
+    says only "not available", never whose they are (Django's default names the model and
+    confirms the value; the external id's constraint names itself)."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "location":
-            kwargs["queryset"] = locations_for(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    UNAVAILABLE = {
+        "slug": "This slug is not available: choose another.",
+        "external_id": "This external id is not available: check it in the CRM.",
+    }
+
+    class Meta:
+        model = Location
+        fields = ["name", "slug", "external_id", "currency", "time_zone"]
+
+    def _exclusions(self) -> set[str]:
+        return {*self._get_validation_exclusions(), *self.UNAVAILABLE}
+
+    def validate_unique(self):
+        try:
+            self.instance.validate_unique(exclude=self._exclusions())
+        except ValidationError as error:
+            self._update_errors(error)
+        for name, message in self.UNAVAILABLE.items():
+            value = self.cleaned_data.get(name)
+            if name not in self.fields or name in self.errors or not value:
+                continue
+            if Location.objects.filter(**{name: value}).exclude(pk=self.instance.pk).exists():
+                self.add_error(name, message)
+
+    def validate_constraints(self):
+        # The external id's unique constraint is checked above, with the neutral message.
+        try:
+            self.instance.validate_constraints(exclude=self._exclusions())
+        except ValidationError as error:
+            self._update_errors(error)
 
 
 @admin.register(Location)
-class LocationAdmin(admin.ModelAdmin):
+class LocationAdmin(ManagerWritesMixin, admin.ModelAdmin):
+    form = LocationAdminForm
     list_display = ["name", "slug", "external_id", "currency", "time_zone"]
     search_fields = ["name", "slug", "external_id"]
     prepopulated_fields = {"slug": ["name"]}
+    #: The agency's keys of a location: shown to its staff, changed only by a superuser, so
+    #: that no form answer tells a location's staff which values other locations use.
+    agency_keys = ["slug", "external_id"]
+
+    def object_location_id(self, obj) -> int:
+        return obj.pk
 
     def get_queryset(self, request):
         return locations_for(request.user)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return readonly if request.user.is_superuser else [*readonly, *self.agency_keys]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return super().get_prepopulated_fields(request, obj) if request.user.is_superuser else {}
 
     def has_add_permission(self, request):
         return request.user.is_superuser
@@ -49,38 +96,7 @@ class LocationAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
 
-@admin.register(Membership)
-class MembershipAdmin(LocationChoicesMixin, admin.ModelAdmin):
-    list_display = ["user", "location", "role"]
-    list_filter = ["role", ("location", admin.RelatedOnlyFieldListFilter)]
-    search_fields = ["user__username", "location__name"]
-    list_select_related = ["user", "location"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(location__in=locations_for(request.user))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # Staff are offered only people who already share one of their locations: the user
-        # list of the whole agency would name other clients' people.
-        if db_field.name == "user" and not request.user.is_superuser:
-            kwargs["queryset"] = (
-                get_user_model()
-                .objects.filter(memberships__location__in=locations_for(request.user))
-                .distinct()
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class DailyMetricInline(admin.TabularInline):
-    model = DailyMetric
-    form = DailyMetricForm
-    formset = OnePerCampaignFormSet
-    fields = ["date", *DailyMetric.NUMBER_FIELDS]
-    ordering = ["-date"]
-    extra = 1
-
-
-class FunnelStageInline(admin.TabularInline):
+class FunnelStageInline(ManagerWritesMixin, admin.TabularInline):
     model = FunnelStage
     form = FunnelStageForm
     formset = FunnelStageFormSet
@@ -90,7 +106,7 @@ class FunnelStageInline(admin.TabularInline):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(LocationChoicesMixin, admin.ModelAdmin):
+class CampaignAdmin(ManagerWritesMixin, LocationChoicesMixin, admin.ModelAdmin):
     form = CampaignForm  # the target ROI in percent, as on the web pages
     list_display = [
         "name",
@@ -108,13 +124,16 @@ class CampaignAdmin(LocationChoicesMixin, admin.ModelAdmin):
     search_fields = ["name", "location__name"]
     date_hierarchy = "start_date"
     list_select_related = ["location"]
-    readonly_fields = ["completed_at", "created_at", "updated_at"]
-    inlines = [FunnelStageInline, DailyMetricInline]
+    readonly_fields = ["recorded_days", "completed_at", "created_at", "updated_at"]
+    # The days are not an inline: a campaign of a year posts thousands of fields and cannot be
+    # saved. They are a link to the days' own changelist, filtered to the campaign.
+    inlines = [FunnelStageInline]
     actions = ["mark_completed"]
     fieldsets = [
         (None, {"fields": ["location", "name", "channel", "status"]}),
         ("Money and dates", {"fields": ["budget", "start_date", "end_date"]}),
         ("Targets", {"fields": ["target_leads", "target_conversions", "target_roi"]}),
+        ("Days", {"fields": ["recorded_days"]}),
         ("History", {"fields": ["completed_at", "created_at", "updated_at"]}),
     ]
 
@@ -129,6 +148,20 @@ class CampaignAdmin(LocationChoicesMixin, admin.ModelAdmin):
                 leads_sum=Sum("daily_metrics__leads"),
                 conversions_sum=Sum("daily_metrics__conversions"),
             )
+        )
+
+    @admin.display(description="Recorded days")
+    def recorded_days(self, obj):
+        if obj.pk is None:
+            return "Record the days once the campaign is saved."
+        url = reverse("admin:campaigns_dailymetric_changelist")
+        count = obj.daily_metrics.count()
+        return format_html(
+            '<a href="{}?campaign__id__exact={}">{} recorded day{}</a>',
+            url,
+            obj.pk,
+            count,
+            "" if count == 1 else "s",
         )
 
     @admin.display(description=CATALOGUE["spend"].short_label, ordering="spend_sum")
@@ -163,9 +196,10 @@ class CampaignAdmin(LocationChoicesMixin, admin.ModelAdmin):
         state = judgement.health(obj, lifetime, pacing, targets, today)
         return format_html('<span title="{}">{}</span>', state.summary, state.label)
 
-    @admin.action(description="Mark selected campaigns completed")
+    @admin.action(description="Mark selected campaigns completed", permissions=["change"])
     def mark_completed(self, request, queryset):
-        campaigns = list(queryset.exclude(status=Campaign.Status.COMPLETED))
+        managed = queryset.filter(location__in=managed_locations_for(request.user))
+        campaigns = list(managed.exclude(status=Campaign.Status.COMPLETED))
         for campaign in campaigns:
             services.complete_campaign(campaign=campaign)
         self.message_user(
@@ -174,7 +208,7 @@ class CampaignAdmin(LocationChoicesMixin, admin.ModelAdmin):
 
 
 @admin.register(DailyMetric)
-class DailyMetricAdmin(admin.ModelAdmin):
+class DailyMetricAdmin(ManagerWritesMixin, LocationChoicesMixin, admin.ModelAdmin):
     form = DailyMetricForm
     list_display = ["date", "campaign", "location", *DailyMetric.NUMBER_FIELDS]
     list_filter = [("location", admin.RelatedOnlyFieldListFilter), "campaign__channel"]
@@ -185,67 +219,9 @@ class DailyMetricAdmin(admin.ModelAdmin):
 
 
 @admin.register(FunnelStage)
-class FunnelStageAdmin(admin.ModelAdmin):
+class FunnelStageAdmin(ManagerWritesMixin, LocationChoicesMixin, admin.ModelAdmin):
     form = FunnelStageAdminForm
     list_display = ["campaign", "stage", "count", "location"]
     list_filter = [("location", admin.RelatedOnlyFieldListFilter), "stage"]
     search_fields = ["campaign__name"]
     list_select_related = ["campaign", "location"]
-
-
-class TokenStatusFilter(admin.SimpleListFilter):
-    title = "status"
-    parameter_name = "status"
-
-    def lookups(self, request, model_admin):
-        return [("active", "Active"), ("revoked", "Revoked")]
-
-    def queryset(self, request, queryset):
-        if self.value() in ("active", "revoked"):
-            return queryset.filter(revoked_at__isnull=self.value() == "active")
-        return queryset
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(LocationChoicesMixin, admin.ModelAdmin):
-    """Tokens are created here with a new secret, shown once in the confirmation message."""
-
-    list_display = [
-        "name",
-        "location",
-        "prefix",
-        "created_at",
-        "created_by",
-        "last_used_at",
-        "revoked_at",
-    ]
-    list_filter = [("location", admin.RelatedOnlyFieldListFilter), TokenStatusFilter]
-    search_fields = ["name", "prefix", "location__name"]
-    list_select_related = ["location", "created_by"]
-    readonly_fields = ["prefix", "created_by", "created_at", "last_used_at", "revoked_at"]
-    actions = ["revoke"]
-
-    def get_readonly_fields(self, request, obj=None):
-        # A token's location is fixed: moving it would hand one client's integration another's data.
-        return [*self.readonly_fields, "location"] if obj else self.readonly_fields
-
-    def get_fields(self, request, obj=None):
-        return ["location", "name", *(self.readonly_fields if obj else [])]
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            return super().save_model(request, obj, form, change)
-        obj.created_by = request.user
-        secret = tokens.assign_secret(obj)
-        super().save_model(request, obj, form, change)
-        self.message_user(
-            request,
-            f"The token for “{obj.location}” is {secret} — copy it now: it is shown only this "
-            "once (only its fingerprint is stored).",
-            messages.WARNING,
-        )
-
-    @admin.action(description="Revoke selected tokens")
-    def revoke(self, request, queryset):
-        count = tokens.revoke_tokens(queryset)
-        self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)
