@@ -15,6 +15,8 @@ import pytest
 import schemathesis
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
@@ -46,7 +48,19 @@ schema.app = WSGIHandler()
 
 
 @pytest.fixture
-def seeded_location(db, sunrise, settings):
+def wsgi_within_the_test_transaction():
+    """Keep the test's database connection across WSGI requests, as Django's test client
+    does: the handler would close it at the end of each request (the test's transaction is
+    not autocommit), which PostgreSQL cannot survive."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def seeded_location(db, sunrise, settings, wsgi_within_the_test_transaction):
     """Sunrise with a write token of SECRET and campaign CAMPAIGN_ID with days and a funnel;
     the WSGI client's host allowed, the rate limit out of the way (it has its own tests)."""
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "localhost"]
