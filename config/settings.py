@@ -199,6 +199,14 @@ SECURE_CSP = {
 }
 X_FRAME_OPTIONS = "DENY"
 
+# API rate limit: each token may make API_RATE_LIMIT_REQUESTS requests per
+# API_RATE_LIMIT_WINDOW seconds (then 429 with Retry-After), counted in the cache named by
+# API_RATE_LIMIT_CACHE. CACHES is Django's default, local memory: one count per process. With
+# several server processes, configure a shared cache (the database cache, Redis, Memcached).
+API_RATE_LIMIT_REQUESTS = env.int("API_RATE_LIMIT_REQUESTS", default=120)
+API_RATE_LIMIT_WINDOW = env.int("API_RATE_LIMIT_WINDOW", default=60)
+API_RATE_LIMIT_CACHE = env.str("API_RATE_LIMIT_CACHE", default="default")
+
 # CSV import: the largest file accepted, and where uploads wait (on this server's disk) between
 # their preview and their commit. Staged files are deleted on commit and expire after a day.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)

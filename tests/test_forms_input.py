@@ -315,10 +315,10 @@ def api(client, sunrise):
     return ApiClient(client, tokens.issue_token(location=sunrise, name="Sunrise CRM sync")[1])
 
 
-def test_a_funnel_that_grows_through_the_api_answers_422_and_writes_nothing(api, campaign):
+def test_a_funnel_that_grows_through_the_api_answers_409_and_writes_nothing(api, campaign):
     response = api.put(f"/campaigns/{campaign.pk}/funnel", {"awareness": 100, "interest": 500})
 
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert errors(response) == [
         {
             "field": "interest",
@@ -333,7 +333,7 @@ def test_a_partial_api_update_above_a_recorded_earlier_stage_is_refused(api, cam
 
     response = api.put(f"/campaigns/{campaign.pk}/funnel", {"interest": 500})
 
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert [(e["field"], e["message"]) for e in errors(response)] == [
         ("interest", "Interest (500) cannot be larger than Awareness (100).")
     ]

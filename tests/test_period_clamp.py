@@ -145,5 +145,5 @@ def test_the_api_refuses_a_period_starting_after_today(client, bearer, campaign)
         **bearer,
     )
 
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert response.json()["errors"][0]["message"] == REFUSAL
