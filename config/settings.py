@@ -211,6 +211,12 @@ API_RATE_LIMIT_CACHE = env.str("API_RATE_LIMIT_CACHE", default="default")
 # their preview and their commit. Staged files are deleted on commit and expire after a day.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_STAGING_DIR = Path(env.str("IMPORT_STAGING_DIR", default=str(BASE_DIR / "var" / "imports")))
+# The most data rows one file may have (a larger file is refused before its rows are parsed),
+# how many uploads one user may keep waiting, and after how many hours `clear_stale_imports`
+# (run it from cron) deletes a waiting upload.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
+IMPORT_MAX_STAGED_PER_USER = env.int("IMPORT_MAX_STAGED_PER_USER", default=5)
+IMPORT_STAGED_MAX_AGE_HOURS = env.int("IMPORT_STAGED_MAX_AGE_HOURS", default=24)
 
 LOGGING = {
     "version": 1,
