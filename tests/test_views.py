@@ -1088,6 +1088,23 @@ def test_compare_ignores_another_locations_campaign(
     assert f'value="{harbor_campaign.pk}"' not in page
 
 
+def test_compare_says_another_locations_campaign_is_not_found_as_if_it_did_not_exist(
+    client, sunrise_manager, reference_campaign, spring_campaign, harbor_campaign
+):
+    client.force_login(sunrise_manager)
+    ids = f"{harbor_campaign.pk},{spring_campaign.pk},{reference_campaign.pk}"
+
+    page = text(client.get(f"/l/sunrise-realty/compare/?period=all&ids={ids}"))
+    assert f"No campaign {harbor_campaign.pk} in this location." in page
+    assert "Side by side" in page  # the two of this location are still compared
+
+    csv = client.get(
+        f"/l/sunrise-realty/compare/export.csv?ids={harbor_campaign.pk},{spring_campaign.pk}"
+    )
+    assert csv.status_code == 400  # one known campaign is not a comparison: nothing to export
+    assert "Harbor" not in csv.content.decode()
+
+
 def test_compare_explains_an_id_that_is_not_a_number(
     client, sunrise_manager, reference_campaign, spring_campaign
 ):

@@ -36,6 +36,13 @@ class CompareView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Template
         choices = list(
             Campaign.objects.for_location(self.location).order_by("name").values_list("pk", "name")
         )
+        known = {pk for pk, _ in choices}
+        unknown = [str(pk) for pk in ids if pk not in known]
+        if unknown:
+            # Another location's ids are "not found" here, exactly like ids that never existed.
+            missing = f"No campaign {', '.join(unknown)} in this location."
+            ids_error = f"{ids_error} {missing}" if ids_error else missing
+            ids = [pk for pk in ids if pk in known]
         comparison = None
         if len(ids) >= 2:
             comparison = compare_campaigns(self.location, ids, self.period)
