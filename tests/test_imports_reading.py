@@ -90,3 +90,12 @@ def test_the_row_limit_defaults_to_one_hundred_thousand(settings):
     del settings.IMPORT_MAX_ROWS
 
     assert imports.max_rows() == 100_000
+
+
+@pytest.mark.parametrize("text", ["٥", "١٢٣", "１２", "۱,۲۳۴"])  # noqa: RUF001 - the point of it
+def test_numbers_in_non_ascii_digits_are_refused_as_in_the_api(text):
+    """int() reads any Unicode digit; the import, like the API, reads ASCII digits only."""
+    with pytest.raises(ValueError, match="is not a number"):
+        imports.parse_number(text)
+    with pytest.raises(ValueError, match="is not a number"):
+        imports.parse_count(text, "leads")

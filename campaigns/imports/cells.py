@@ -11,12 +11,12 @@ from campaigns.imports.platforms import FIELD_LABELS
 
 _EMPTY = {"", "-", "--", "—", "–", "n/a"}
 _PLAIN = re.compile(r"[0-9]+(?:\.[0-9]+)?")
-_NUMBER = re.compile(r"(?P<sign>[-+]?)[$€£]?(?P<sign2>-?)(?P<digits>[\d.,]+)[$€£]?")
+_NUMBER = re.compile(r"(?P<sign>[-+]?)[$€£]?(?P<sign2>-?)(?P<digits>[0-9.,]+)[$€£]?")
 
 
 def parse_number(text: str, *, decimal_comma: bool = False) -> Decimal:
     """A number as platforms write it: "1,234.56", "$1,234.56", "1.234,56" (decimal comma),
-    "--" or empty for 0. Raises ValueError with the reason."""
+    "--" or empty for 0, in ASCII digits only (as the API). Raises ValueError with the reason."""
     if _PLAIN.fullmatch(text) and (not decimal_comma or "." not in text):
         return Decimal(text)  # the usual cell, read without the patterns below
     value = re.sub(r"[\s\u00a0\u202f]", "", text)
@@ -25,8 +25,8 @@ def parse_number(text: str, *, decimal_comma: bool = False) -> Decimal:
     match = _NUMBER.fullmatch(value)
     thousands, point = (".", ",") if decimal_comma else (",", ".")
     digits = match["digits"] if match else ""
-    grouped = rf"\d{{1,3}}(?:\{thousands}\d{{3}})+(?:\{point}\d+)?"
-    plain = rf"\d+(?:\{point}\d+)?"
+    grouped = rf"[0-9]{{1,3}}(?:\{thousands}[0-9]{{3}})+(?:\{point}[0-9]+)?"
+    plain = rf"[0-9]+(?:\{point}[0-9]+)?"
     if not match or not re.fullmatch(f"{grouped}|{plain}", digits):
         if decimal_comma:
             hint = "in a file separated by semicolons, numbers are written 1.234,56"
