@@ -214,6 +214,7 @@ TABLE: dict[str, Expect] = {
         shows=True,
     ),
     "l/<slug:slug>/import/help/": Expect(MEMBER, fill={"slug": LOCATION}, ok=PAGE, shows=True),
+    "l/<slug:slug>/import/template.csv": Expect(MEMBER, fill={"slug": LOCATION}, ok=PAGE),
     "l/<slug:slug>/import/<str:token>/": Expect(
         MANAGER,
         fill={"slug": LOCATION, "token": STAGED_IMPORT},

@@ -12,13 +12,15 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.urls import path, reverse
-from django.views.generic import FormView, TemplateView
+from django.utils.http import content_disposition_header
+from django.views.generic import FormView, TemplateView, View
 
-from campaigns import imports
+from campaigns import exports, imports
 from campaigns.imports import staging
 from campaigns.imports.preview import Preview
-from campaigns.models import Campaign
+from campaigns.models import Campaign, DailyMetric
 from campaigns.tenancy import LocationRequiredMixin, ManagerRequiredMixin
 from campaigns.views.base import redirect
 
@@ -188,8 +190,80 @@ class ImportHelpView(LocationRequiredMixin, TemplateView):
         )
 
 
+#: The columns of our import format, in the order the template writes them.
+TEMPLATE_COLUMNS = ("date", "campaign", *DailyMetric.NUMBER_FIELDS)
+#: The template's numbers for a campaign with no recorded day yet (hot <= qualified <= leads).
+TEMPLATE_EXAMPLE = {
+    "impressions": 2400,
+    "clicks": 120,
+    "leads": 28,
+    "qualified_leads": 7,
+    "hot_leads": 2,
+    "conversions": 3,
+    "revenue": "4200.00",
+    "spend": "1250.00",
+}
+
+
+def template_rows(location) -> list[list[str]]:
+    """Two example rows of our format naming the location's campaigns, on days they can take.
+
+    A campaign with recorded days gives its latest day as recorded, so the template uploaded
+    as it is previews with no refused row and changes nothing; one without gives its first
+    day (not in the future) with example numbers. Only campaigns that have started, active
+    ones first; a location without one gets a row naming an example campaign (the preview
+    offers to create it). Names are defused for spreadsheets (the reader strips the
+    apostrophe again). Must run inside the location's scope.
+    """
+    today = location.today()
+    started = Campaign.objects.for_location(location).filter(start_date__lte=today)
+    started = sorted(started, key=lambda c: (c.status != Campaign.Status.ACTIVE, c.name))
+    rows = []
+    for campaign in started[:2]:
+        recorded = DailyMetric.objects.filter(campaign=campaign).order_by("-date").first()
+        if recorded is not None:
+            values = {field: getattr(recorded, field) for field in DailyMetric.NUMBER_FIELDS}
+            day = recorded.date
+        else:
+            values, day = TEMPLATE_EXAMPLE, campaign.start_date
+        rows.append(
+            [exports.day(day), exports.text(campaign.name)]
+            + [str(values[field]) for field in DailyMetric.NUMBER_FIELDS]
+        )
+    if not rows:
+        rows.append(
+            [exports.day(today), "Example campaign"]
+            + [str(TEMPLATE_EXAMPLE[field]) for field in DailyMetric.NUMBER_FIELDS]
+        )
+    return rows
+
+
+class ImportTemplateView(LocationRequiredMixin, View):
+    """A CSV in our import format: the header and two example rows for this location."""
+
+    def get(self, request, *args, **kwargs):
+        response = HttpResponse(
+            content_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": content_disposition_header(
+                    True, f"{self.location.slug}-import-template.csv"
+                )
+            },
+        )
+        writer = exports.writer_for(response)
+        writer.writerow(TEMPLATE_COLUMNS)
+        for row in template_rows(self.location):
+            writer.writerow(row)
+        return response
+
+
 urlpatterns = [
     path("l/<slug:slug>/import/", ImportView.as_view(), name="import"),
+    path(
+        "l/<slug:slug>/import/template.csv",
+        ImportTemplateView.as_view(),
+        name="import_template",
+    ),
     path("l/<slug:slug>/import/help/", ImportHelpView.as_view(), name="import_help"),
     path(
         "l/<slug:slug>/import/<str:token>/",
