@@ -119,3 +119,20 @@ def share_chart(channels: ChannelAnalytics) -> dict:
             _dataset("profit_share", [r.profit_share for r in rows]),
         ],
     )
+
+
+def portfolio_roi_chart(rows, top: int = 20) -> dict:
+    """ROI by location as horizontal bars: the ``top`` biggest spenders of ``rows`` (a page of
+    the portfolio), best ROI first; locations without spend have no ROI and are left out."""
+    spenders = sorted(
+        (r for r in rows if r.current.metrics.roi is not None),
+        key=lambda r: r.current.totals.spend,
+        reverse=True,
+    )[:top]
+    spenders.sort(key=lambda r: r.current.metrics.roi, reverse=True)
+    return _chart(
+        "bar",
+        [r.name for r in spenders],
+        [_dataset("roi", [r.current.metrics.roi for r in spenders])],
+        horizontal=True,
+    )

@@ -268,3 +268,54 @@ def write_channels(writer: Writer, channels: ChannelAnalytics, currency: str) ->
 def writer_for(stream) -> Writer:
     """A csv writer with the RFC 4180 line ending."""
     return csv.writer(stream, lineterminator="\r\n")
+
+
+# --- The portfolio --------------------------------------------------------------------------
+
+PORTFOLIO_FIGURES = ["spend", "revenue", "profit", "roi", "cost_per_lead", "leads", "conversions"]
+PORTFOLIO_HEADER = [
+    "location",
+    "slug",
+    "currency",
+    "period_start",
+    "period_end",
+    *(column for key in PORTFOLIO_FIGURES for column in (key, f"{key}_change")),
+    "budget",
+    "budget_used",
+    "campaigns_over_budget",
+    "campaigns_behind",
+    "campaigns_on_track",
+    "money_at_risk",
+]
+
+
+def _portfolio_cells(row, period: Period) -> list[str]:
+    """One location (or a totals row, without a slug) of the portfolio; changes are ratios
+    ("0.250000" is +25 %), empty when there is nothing to compare with."""
+    delta = row.changes
+    return [
+        text(row.name),
+        text(row.location.slug if row.location is not None else ""),
+        text(row.currency),
+        day(period.start),
+        day(period.end),
+        *(
+            value
+            for key in PORTFOLIO_FIGURES
+            for value in (cell(key, row.current.value(key)), ratio(delta.get(key)))
+        ),
+        money(row.budget),
+        ratio(row.budget_used),
+        count(row.over_budget),
+        count(row.behind),
+        count(row.on_track),
+        money(row.money_at_risk),
+    ]
+
+
+def write_portfolio(writer: Writer, rows: Iterable, totals: Iterable, period: Period) -> None:
+    """The portfolio table: a row per location in the page's order, then the totals rows (one
+    per currency)."""
+    writer.writerow(PORTFOLIO_HEADER)
+    for row in [*rows, *totals]:
+        writer.writerow(_portfolio_cells(row, period))

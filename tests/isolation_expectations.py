@@ -157,6 +157,7 @@ TABLE: dict[str, Expect] = {
         },
     ),
     "portfolio/": Expect(SIGNED_IN, ok=PAGE, shows=True),
+    "portfolio/export.csv": Expect(SIGNED_IN, ok=PAGE, shows=True),
     "l/<slug:slug>/": Expect(MEMBER, fill={"slug": LOCATION}, ok=PAGE, shows=True),
     "l/<slug:slug>/campaigns/": Expect(MEMBER, fill={"slug": LOCATION}, ok=PAGE, shows=True),
     "l/<slug:slug>/campaigns/new/": Expect(

@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from django.views import View
 
 from campaigns import exports
+from campaigns.analytics.portfolio import totals_rows
 from campaigns.analytics.series import grouped_series
 from campaigns.models import Location
 from campaigns.periods import Period
@@ -27,6 +28,7 @@ from campaigns.views.campaigns import (
 )
 from campaigns.views.channels import ChannelsView
 from campaigns.views.compare import CompareView
+from campaigns.views.overview import PortfolioView
 
 #: Longer periods print their table as weekly sums rather than one row per day.
 WEEKLY_AFTER_DAYS = 62
@@ -120,7 +122,28 @@ class CampaignReportView(CampaignDetailView):
         return context
 
 
+class PortfolioCsvView(PortfolioView):
+    """The portfolio table as CSV: every location the search and filter select (all pages),
+    in the page's order, then the totals; the same access and query string as the page."""
+
+    def get_context_data(self, **kwargs):
+        query, rows = self.table()
+        return {"query": query, "rows": rows, "totals": totals_rows(rows, self.period)}
+
+    def render_to_response(self, context, **response_kwargs):
+        if context["query"].error:
+            return HttpResponseBadRequest(context["query"].error, content_type="text/plain")
+        period = self.period
+        return csv_response(
+            f"portfolio-{period.start:%Y-%m-%d}-to-{period.end:%Y-%m-%d}.csv",
+            lambda writer: exports.write_portfolio(
+                writer, context["rows"], context["totals"], period
+            ),
+        )
+
+
 urlpatterns = [
+    path("portfolio/export.csv", PortfolioCsvView.as_view(), name="portfolio_csv"),
     path(
         "l/<slug:slug>/campaigns/export.csv",
         CampaignListCsvView.as_view(),

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.paginator import Paginator
+from django.db.models import F
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
 from campaigns import charts
-from campaigns.analytics.locations import earliest_start, location_overview, location_summaries
+from campaigns import metrics as m
+from campaigns.analytics import portfolio
+from campaigns.analytics.locations import earliest_start, location_overview
+from campaigns.models import Membership
 from campaigns.tenancy import LocationRequiredMixin, locations_for
 from campaigns.views.base import HtmxPartialMixin, PeriodMixin
 
@@ -28,10 +33,13 @@ class HomeView(LoginRequiredMixin, View):
 
 
 class PortfolioView(LoginRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateView):
-    """Headline numbers of each of the user's locations side by side."""
+    """Every location of the user in one table: the period's figures with their change, a
+    sparkline, budget use and campaign health; searchable, filterable, sortable, paginated.
+    A constant number of queries however many locations (campaigns.analytics.portfolio)."""
 
     template_name = "campaigns/portfolio.html"
     htmx_partial = "report"
+    paginate_by = 50
 
     def period_bounds(self):
         locations = self.locations
@@ -39,15 +47,87 @@ class PortfolioView(LoginRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateV
         return today or timezone.localdate(), earliest_start(*locations)
 
     def get(self, request, *args, **kwargs):
-        self.locations = list(locations_for(request.user))
+        locations = locations_for(request.user)
+        if not request.user.is_superuser:
+            # The user's role in each, read through the membership join the filter made.
+            locations = locations.annotate(user_role=F("memberships__role"))
+        self.locations = list(locations)
         return super().get(request, *args, **kwargs)
 
+    def table(self) -> tuple[portfolio.TableQuery, list[portfolio.PortfolioRow]]:
+        """The query string's search, filter and sort, and the rows they select (all pages)."""
+        query = portfolio.TableQuery.from_query(self.request.GET)
+        rows = portfolio.portfolio_rows(self.locations, self.period)
+        return query, query.apply(rows)
+
     def get_context_data(self, **kwargs):
+        query, rows = self.table()
+        paginator = Paginator(rows, self.paginate_by)
+        page = paginator.get_page(self.request.GET.get("page"))
+        page_rows = list(page.object_list)
+        portfolio.fill_series(page_rows, self.period)
         return super().get_context_data(
-            summaries=location_summaries(self.locations, self.period),
+            rows=page_rows,
+            page_obj=page,
+            totals=portfolio.totals_rows(rows, self.period),
+            table=query,
+            columns=columns(query),
+            figure_keys=portfolio.FIGURE_KEYS,
+            risk_help=portfolio.MONEY_AT_RISK_HELP,
+            location_count=len(self.locations),
+            roi_chart=charts.portfolio_roi_chart(page_rows),
+            new_location_url=new_location_url(self.request.user, self.locations),
             page_url=reverse("campaigns:portfolio"),
             **kwargs,
         )
+
+
+#: The table's columns: sort key, heading, numeric.
+COLUMNS = [
+    ("name", "Location", False),
+    *((key, m.CATALOGUE[key].short_label, True) for key in portfolio.FIGURE_KEYS),
+    ("budget_used", "Budget used", True),
+    ("over_budget", "Over budget", True),
+    ("behind", "Behind", True),
+    ("on_track", "On track", True),
+    ("money_at_risk", "Money at risk", True),
+]
+
+
+def columns(query: portfolio.TableQuery) -> list[dict]:
+    """Each column's heading with the direction a click on it sorts in: the other way round
+    when it is the current sort, else its natural first direction (names A to Z, numbers
+    largest first)."""
+    result = []
+    for key, label, numeric in COLUMNS:
+        active = query.sort == key
+        if active:
+            next_dir = "asc" if query.descending else "desc"
+        else:
+            next_dir = "desc" if numeric else "asc"
+        result.append(
+            {
+                "key": key,
+                "label": label,
+                "numeric": numeric,
+                "active": active,
+                "aria_sort": ("descending" if query.descending else "ascending") if active else "",
+                "next_dir": next_dir,
+            }
+        )
+    return result
+
+
+def new_location_url(user, locations) -> str | None:
+    """Where "New client location" leads, for a superuser or a manager of two or more
+    locations; None for anyone else, or while the page to create one does not exist."""
+    managed = sum(getattr(loc, "user_role", None) == Membership.Role.MANAGER for loc in locations)
+    if not (user.is_superuser or managed >= 2):
+        return None
+    try:
+        return reverse("campaigns:location_new")
+    except NoReverseMatch:
+        return None
 
 
 class OverviewView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateView):

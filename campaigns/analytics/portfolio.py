@@ -1,0 +1,324 @@
+"""The portfolio: one row of figures per location, for every location a user may open.
+
+Everything is computed for all the user's locations with grouped aggregate queries, never one
+query per location, so the portfolio answers in a constant number of queries:
+
+1. the campaigns of the locations (for their budgets and health);
+2. the period's and the previous period's sums, GROUP BY location;
+3. each campaign's lifetime sums, GROUP BY campaign (the inputs of health);
+4. (for the rows of one page only) the daily spend and revenue, GROUP BY location and day.
+
+Sorting, searching and the "needs attention" filter work on those rows in Python, so a page
+of 50 rows out of 500 costs the same queries as all of them.
+
+**Money at risk** (the default order, most first) is, per location, the overspend of its
+over-budget campaigns (lifetime spend beyond their budget) plus the lifetime spend of its
+campaigns that are behind on their targets: money already spent beyond plan or spent on
+results that are not arriving. Both halves use the lifetime figures that campaign health is
+judged on, so the period picker does not change it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from math import ceil
+
+from django.db.models import Sum
+
+from campaigns import metrics as m
+from campaigns.analytics import judgement
+from campaigns.analytics.figures import (
+    SUM_DECIMAL,
+    Metrics,
+    PeriodFigures,
+    Totals,
+    changes,
+    in_period,
+    sums,
+)
+from campaigns.analytics.results import AHEAD, BEHIND, ON_TRACK, OVER_BUDGET
+from campaigns.models import Campaign, DailyMetric, Location
+from campaigns.periods import Period
+from campaigns.tenancy import scope
+
+MONEY_AT_RISK_HELP = (
+    "Money at risk = the overspend of over-budget campaigns (lifetime spend beyond their "
+    "budget) + the lifetime spend of campaigns behind on their targets."
+)
+#: Figures of the period shown with their change against the previous period (catalogue keys).
+FIGURE_KEYS = ("spend", "revenue", "profit", "roi", "cost_per_lead", "leads", "conversions")
+#: Columns a table may be sorted by; numbers sort largest first by default, names A to Z.
+SORT_KEYS = (
+    "name",
+    *FIGURE_KEYS,
+    "budget_used",
+    "over_budget",
+    "behind",
+    "on_track",
+    "money_at_risk",
+)
+DEFAULT_SORT = "money_at_risk"
+#: Points of a sparkline at most: longer periods are summed in runs of days.
+SPARK_POINTS = 60
+
+
+@dataclass
+class PortfolioRow:
+    """A location's figures for the period (or a totals row of several, ``location`` None)."""
+
+    name: str
+    currency: str
+    current: PeriodFigures
+    previous: PeriodFigures
+    location: Location | None = None
+    #: Sum of the budgets of the campaigns that have one, and their lifetime spend.
+    budget: Decimal = m.ZERO
+    budgeted_spend: Decimal = m.ZERO
+    health: Counter = field(default_factory=Counter)
+    overspend: Decimal = m.ZERO
+    behind_spend: Decimal = m.ZERO
+    #: Daily (or run-of-days) spend and revenue over the period: filled for a page's rows.
+    spend_series: list[Decimal] = field(default_factory=list)
+    revenue_series: list[Decimal] = field(default_factory=list)
+    locations: int = 1
+
+    @property
+    def changes(self) -> dict[str, Decimal | None]:
+        return changes(self.current, self.previous)
+
+    @property
+    def figure_cells(self) -> list[tuple[str, object, Decimal | None]]:
+        """(key, value, change against the previous period) of each of FIGURE_KEYS."""
+        delta = self.changes
+        return [(key, self.current.value(key), delta.get(key)) for key in FIGURE_KEYS]
+
+    @property
+    def budget_used(self) -> Decimal | None:
+        return m.budget_used(self.budgeted_spend, self.budget) if self.budget else None
+
+    @property
+    def over_budget(self) -> int:
+        return self.health[OVER_BUDGET]
+
+    @property
+    def behind(self) -> int:
+        return self.health[BEHIND]
+
+    @property
+    def on_track(self) -> int:
+        """On track or ahead."""
+        return self.health[ON_TRACK] + self.health[AHEAD]
+
+    @property
+    def money_at_risk(self) -> Decimal:
+        return self.overspend + self.behind_spend
+
+    @property
+    def needs_attention(self) -> bool:
+        return bool(self.over_budget or self.behind or self.current.totals.profit < 0)
+
+    def value(self, key: str):
+        """A column's value by its sort key."""
+        if key == "name":
+            return self.name.casefold()
+        if key in FIGURE_KEYS:
+            return self.current.value(key)
+        return getattr(self, key)
+
+
+def _figures(period: Period, totals: Totals) -> PeriodFigures:
+    return PeriodFigures(period, totals, Metrics.of(totals))
+
+
+def portfolio_rows(
+    locations: Iterable[Location], period: Period, *, today: date | None = None
+) -> list[PortfolioRow]:
+    """A row per location (in the given order) with its period figures, budget use and
+    campaign health counts: three grouped queries whatever the number of locations."""
+    locations = list(locations)
+    if not locations:
+        return []
+    previous = period.previous()
+    by_id = {location.pk: location for location in locations}
+    with scope(*locations):
+        campaigns = list(Campaign.objects.order_by())
+        figures = {
+            row["location_id"]: row
+            for row in DailyMetric.objects.filter(date__gte=previous.start, date__lte=period.end)
+            .values("location_id")
+            .annotate(**sums("cur_", in_period(period)), **sums("prev_", in_period(previous)))
+            .order_by()
+        }
+        lifetime = {
+            row["campaign_id"]: row
+            for row in DailyMetric.objects.values("campaign_id")
+            .annotate(
+                spend=Sum("spend", output_field=SUM_DECIMAL),
+                revenue=Sum("revenue", output_field=SUM_DECIMAL),
+                leads=Sum("leads"),
+                conversions=Sum("conversions"),
+            )
+            .order_by()
+        }
+    rows = {}
+    for location in locations:
+        values = figures.get(location.pk)
+        current = Totals.from_values(values, "cur_") if values else Totals()
+        before = Totals.from_values(values, "prev_") if values else Totals()
+        rows[location.pk] = PortfolioRow(
+            name=location.name,
+            currency=location.currency,
+            current=_figures(period, current),
+            previous=_figures(previous, before),
+            location=location,
+        )
+    for campaign in campaigns:
+        campaign.location = by_id[campaign.location_id]  # no query: the location is known
+        row = rows[campaign.location_id]
+        found = lifetime.get(campaign.pk)
+        totals = (
+            Totals(
+                leads=int(found["leads"] or 0),
+                conversions=int(found["conversions"] or 0),
+                revenue=Decimal(found["revenue"] or 0),
+                spend=Decimal(found["spend"] or 0),
+            )
+            if found
+            else Totals()
+        )
+        day = today or campaign.location.today()
+        pacing = judgement.pacing(campaign, totals, day)
+        targets = judgement.targets(campaign, totals, day)
+        state = judgement.health(campaign, totals, pacing, targets, day).state
+        row.health[state] += 1
+        if campaign.budget:
+            row.budget += campaign.budget
+            row.budgeted_spend += totals.spend
+        if state == OVER_BUDGET:
+            row.overspend += totals.spend - campaign.budget
+        elif state == BEHIND:
+            row.behind_spend += totals.spend
+    return list(rows.values())
+
+
+def fill_series(rows: list[PortfolioRow], period: Period) -> None:
+    """Give each row its spend and revenue over the period, at most SPARK_POINTS points (runs
+    of days summed), in one query grouped by location and day."""
+    ids = [row.location.pk for row in rows if row.location is not None]
+    if not ids:
+        return
+    with scope(*ids):
+        daily = defaultdict(dict)
+        for row in (
+            DailyMetric.objects.filter(in_period(period))
+            .values("location_id", "date")
+            .annotate(
+                spend=Sum("spend", output_field=SUM_DECIMAL),
+                revenue=Sum("revenue", output_field=SUM_DECIMAL),
+            )
+            .order_by()
+        ):
+            daily[row["location_id"]][row["date"]] = (row["spend"], row["revenue"])
+    run = max(1, ceil(period.days / SPARK_POINTS))
+    days = [period.start + timedelta(days=n) for n in range(period.days)]
+    zero = (m.ZERO, m.ZERO)
+    for row in rows:
+        if row.location is None:
+            continue
+        found = daily.get(row.location.pk, {})
+        points = [found.get(day, zero) for day in days]
+        runs = [points[i : i + run] for i in range(0, len(points), run)]
+        row.spend_series = [sum((p[0] for p in r), m.ZERO) for r in runs]
+        row.revenue_series = [sum((p[1] for p in r), m.ZERO) for r in runs]
+
+
+def totals_rows(rows: list[PortfolioRow], period: Period) -> list[PortfolioRow]:
+    """The totals of ``rows``, one per currency (amounts in different currencies are never
+    added): sums of the totals, and the ratios (ROI, cost per lead, budget used) of those
+    sums, not averages of the rows' ratios."""
+    groups: dict[str, list[PortfolioRow]] = defaultdict(list)
+    for row in rows:
+        groups[row.currency].append(row)
+    result = []
+    for currency, members in sorted(groups.items()):
+        current = sum((r.current.totals for r in members), Totals())
+        before = sum((r.previous.totals for r in members), Totals())
+        health = Counter()
+        for r in members:
+            health.update(r.health)
+        name = f"All {len(members)} location{'s' * (len(members) != 1)}"
+        result.append(
+            PortfolioRow(
+                name=name + (f" in {currency}" if len(groups) > 1 else ""),
+                currency=currency,
+                current=_figures(period, current),
+                previous=_figures(period.previous(), before),
+                budget=sum((r.budget for r in members), m.ZERO),
+                budgeted_spend=sum((r.budgeted_spend for r in members), m.ZERO),
+                health=health,
+                overspend=sum((r.overspend for r in members), m.ZERO),
+                behind_spend=sum((r.behind_spend for r in members), m.ZERO),
+                locations=len(members),
+            )
+        )
+    return result
+
+
+# --- What the table shows: search, filter, sort ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class TableQuery:
+    """The table's query string: ``q`` (name contains), ``attention=1``, ``sort`` (a key of
+    SORT_KEYS, ``-key`` for descending) and ``dir`` (asc/desc)."""
+
+    q: str = ""
+    attention: bool = False
+    sort: str = DEFAULT_SORT
+    descending: bool = True
+    error: str | None = None
+
+    @classmethod
+    def from_query(cls, query) -> TableQuery:
+        q = query.get("q", "").strip()[:200]
+        attention = query.get("attention", "") in ("1", "on", "true", "yes")
+        sort = query.get("sort", "").strip() or DEFAULT_SORT
+        descending = None
+        if sort.startswith("-"):
+            sort, descending = sort[1:], True
+        direction = query.get("dir", "").strip().lower()
+        error = None
+        if direction in ("asc", "desc"):
+            descending = direction == "desc"
+        elif direction:
+            error = f"“{direction[:20]}” is not a sort direction (asc or desc)."
+        if sort not in SORT_KEYS:
+            error = f"“{sort[:40]}” is not a column to sort by."
+            sort, descending = DEFAULT_SORT, True
+        if descending is None:
+            descending = sort != "name"
+        return cls(q, attention, sort, descending, error)
+
+    def apply(self, rows: list[PortfolioRow]) -> list[PortfolioRow]:
+        """The rows matching the search and filter, in the asked order (undefined values,
+        such as the ROI of a location without spend, last either way; ties by name)."""
+        needle = self.q.casefold()
+        rows = [
+            r
+            for r in rows
+            if needle in r.name.casefold() and (r.needs_attention or not self.attention)
+        ]
+        rows.sort(key=lambda r: r.name.casefold())
+        if self.sort != "name":
+            if self.sort == DEFAULT_SORT:
+                # Among locations with the same money at risk, the bigger spender first.
+                rows.sort(key=lambda r: r.current.totals.spend, reverse=self.descending)
+            defined = [r for r in rows if r.value(self.sort) is not None]
+            undefined = [r for r in rows if r.value(self.sort) is None]
+            defined.sort(key=lambda r: r.value(self.sort), reverse=self.descending)
+            return defined + undefined
+        return rows[::-1] if self.descending else rows
