@@ -433,3 +433,50 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class Invitation(models.Model):
+    """An e-mailed offer to join one location with a role: pending until accepted or revoked.
+
+    The link in the e-mail is signed and expires (campaigns.members); the row says whether it
+    may still be used. It is bound to its location: accepting it grants that location only.
+    """
+
+    Role = Role
+
+    location = models.ForeignKey(
+        Location, on_delete=models.CASCADE, related_name="invitations", db_index=False
+    )
+    email = models.EmailField()
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = ScopedManager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        base_manager_name = "objects"
+        constraints = [
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["location", "created_at"], name="invitation_loc_created_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} — {self.get_role_display()} of {self.location}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None

@@ -230,3 +230,13 @@ class ManagerRequiredMixin(LocationRequiredMixin):
     def check_role(self) -> None:
         if not self.is_manager:
             raise PermissionDenied("Only a manager of this location can change its data.")
+
+
+def can_create_locations(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Whether a user may add a client location: a superuser, or an "agency manager" (a user who
+    manages two or more locations). The creator becomes the new location's manager."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return managed_locations_for(user)[:2].count() >= 2

@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from campaigns.views import campaigns, channels, compare, exports, imports, overview, tokens
+from campaigns.views import (
+    campaigns,
+    channels,
+    compare,
+    exports,
+    imports,
+    members,
+    overview,
+    tokens,
+)
 
 app_name = "campaigns"
 
@@ -36,4 +45,4 @@ urlpatterns = [
 ]
 
 # Data in and out: each area's module declares its own patterns (in this namespace).
-urlpatterns += imports.urlpatterns + exports.urlpatterns + tokens.urlpatterns
+urlpatterns += imports.urlpatterns + exports.urlpatterns + tokens.urlpatterns + members.urlpatterns

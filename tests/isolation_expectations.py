@@ -262,6 +262,31 @@ TABLE: dict[str, Expect] = {
         ok={"GET": 405, "POST": Redirect("campaigns:tokens")},
         mixed={"GET": 405, "POST": 404},
     ),
+    # --- Settings: members (the member or invitation is a POST field: an unknown one, or
+    # another location's, is "not found" in a message on the members page; tests/test_members.py)
+    "l/<slug:slug>/settings/members/": Expect(
+        MANAGER, fill={"slug": LOCATION}, ok={"GET": 200, "POST": 200}, shows=True
+    ),
+    "l/<slug:slug>/settings/members/role/": Expect(
+        MANAGER, fill={"slug": LOCATION}, ok={"GET": 405, "POST": Redirect("campaigns:members")}
+    ),
+    "l/<slug:slug>/settings/members/remove/": Expect(
+        MANAGER, fill={"slug": LOCATION}, ok={"GET": 405, "POST": Redirect("campaigns:members")}
+    ),
+    "l/<slug:slug>/settings/members/invitations/revoke/": Expect(
+        MANAGER, fill={"slug": LOCATION}, ok={"GET": 405, "POST": Redirect("campaigns:members")}
+    ),
+    # An invitation link that is not valid: 400 for anybody, signed in or not.
+    "accounts/invitation/<str:token>/": Expect(
+        PUBLIC, fill={"token": RESET_TOKEN}, ok={"GET": 400, "POST": 400}
+    ),
+    # A new client location: superusers and agency managers (who manage 2+ locations; nobody
+    # in the matrix but the superuser).
+    "portfolio/locations/new/": Expect(
+        SIGNED_IN,
+        ok={"GET": 403, "POST": 403},
+        by_role={"superuser": {"GET": 200, "POST": 200}},  # POST without fields: the errors
+    ),
 }
 
 
