@@ -1,16 +1,31 @@
 """Chart data for the pages: plain JSON (via json_script) that static/campaigns/charts.js
 draws with Chart.js. Numbers only; every figure comes from the analytics objects, every
-label and unit from the metric catalogue. A chart with nothing to draw says so (``empty``)."""
+label and unit from the metric catalogue. A chart with nothing to draw says so (``empty``).
+
+The JSON convention (read by charts.js, documented in its header): each dataset has its
+``kind`` (how to format it) and ``axis`` ("left" for money, "right" for counts and ratios, so
+conversions get their own scale beside spend; a chart with one kind draws it on the left),
+optionally ``dashed`` (a 7-day average), ``colour`` and ``colours`` (one per point) and
+``notes`` (one text per point, shown in the tooltip and the table)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from campaigns import display
 from campaigns import metrics as m
 from campaigns.analytics.channels import ChannelAnalytics
 from campaigns.analytics.comparison import Comparison
 from campaigns.analytics.results import CampaignReport, Funnel
-from campaigns.analytics.series import DayFigures
+from campaigns.analytics.series import (
+    AVERAGE_DAYS,
+    DAILY_TREND_MAX_DAYS,
+    DayFigures,
+    day_label,
+    moving_average,
+    week_label,
+    weekly_series,
+)
 
 #: How charts.js formats each catalogue unit.
 KINDS = {
@@ -18,6 +33,29 @@ KINDS = {
     m.Unit.RATIO: "percent",
     m.Unit.MULTIPLE: "count",
     m.Unit.COUNT: "count",
+}
+#: Which value axis each unit is drawn on: money left, everything else on its own scale right.
+AXES = {
+    m.Unit.MONEY: "left",
+    m.Unit.RATIO: "right",
+    m.Unit.MULTIPLE: "right",
+    m.Unit.COUNT: "right",
+}
+#: One colour per metric in the trend charts (Okabe-Ito: safe for colour-vision deficiencies);
+#: a series and its 7-day average share it.
+METRIC_COLOURS = {
+    "spend": "#0072b2",
+    "revenue": "#e69f00",
+    "leads": "#009e73",
+    "conversions": "#cc79a7",
+}
+#: One colour per channel, wherever a chart shows channels as slices or points.
+CHANNEL_COLOURS = {
+    "sms": "#0072b2",
+    "email": "#e69f00",
+    "social": "#009e73",
+    "paid_ads": "#cc79a7",
+    "organic": "#d55e00",
 }
 
 
@@ -27,19 +65,34 @@ def _n(value: Decimal | int | None) -> float | int | None:
     return float(value)
 
 
-def _dataset(key: str, data, label: str | None = None) -> dict:
-    """One series of a metric: its catalogue label (unless given) and unit."""
+def _dataset(key: str, data, label: str | None = None, **extra) -> dict:
+    """One series of a metric: its catalogue label (unless given), unit and axis."""
     metric = m.metric(key)
     return {
         "label": label or metric.label,
         "data": [_n(v) for v in data],
         "kind": KINDS[metric.unit],
+        "axis": AXES[metric.unit],
+        **extra,
     }
 
 
-def _chart(kind: str, labels: list[str], datasets: list[dict], **extra) -> dict:
+class Chart(dict):
+    """A chart's JSON (the dict json_script writes) that templates can also read as a table:
+    ``{% for row in chart.table.rows %}`` (the attribute is not part of the JSON)."""
+
+    @property
+    def table(self) -> dict:
+        return chart_table(self)
+
+
+def _chart(kind: str, labels: list[str], datasets: list[dict], **extra) -> Chart:
     empty = not any(value for dataset in datasets for value in dataset["data"])
-    return {"type": kind, "labels": labels, "datasets": datasets, "empty": empty, **extra}
+    if all(dataset["axis"] == "right" for dataset in datasets):
+        # One scale only: it goes on the left, where a reader looks first.
+        for dataset in datasets:
+            dataset["axis"] = "left"
+    return Chart(type=kind, labels=labels, datasets=datasets, empty=empty, **extra)
 
 
 def budget_chart(report: CampaignReport, currency: str) -> dict:
@@ -62,25 +115,69 @@ def budget_chart(report: CampaignReport, currency: str) -> dict:
 
 
 def funnel_chart(funnel: Funnel) -> dict:
-    """The funnel as horizontal bars, one per stage."""
+    """The funnel as horizontal bars, one per stage (its label on the axis), on a logarithmic
+    scale so that 40 conversions show beside 100,000 impressions; each stage's rate from the
+    previous one is in its tooltip and the table."""
+    stages = funnel.stages
+    notes = [
+        ""
+        if i == 0 or step.rate_from_previous is None
+        else f"{display.percent(step.rate_from_previous)} of {stages[i - 1].label.lower()}"
+        for i, step in enumerate(stages)
+    ]
     return _chart(
         "bar",
-        [s.label for s in funnel.stages],
-        [_dataset("impressions", [s.count for s in funnel.stages], "Count")],
+        [s.label for s in stages],
+        [_dataset("impressions", [s.count for s in stages], "Count", notes=notes)],
         horizontal=True,
+        scale="log",
+        notes_label="From the previous stage",
     )
 
 
 def trend_charts(series: list[DayFigures], currency: str) -> dict[str, dict]:
-    """Daily lines: results (leads, conversions) and money (spend, revenue)."""
-    labels = [day.date.isoformat() for day in series]
+    """The trends of the period: ``results`` (spend on the left axis, leads and conversions on
+    the right) and ``money`` (spend and revenue).
 
-    def line(key: str) -> dict:
-        return _dataset(key, [getattr(d.totals, key) for d in series])
+    Up to DAILY_TREND_MAX_DAYS days: one point a day, each series with a dashed 7-day moving
+    average beside it. Longer periods: sums per ISO week ("Week of 3 Nov"), no average."""
+    weekly = len(series) > DAILY_TREND_MAX_DAYS
+    if weekly:
+        spans = weekly_series(series)
+        labels = [week_label(span) for span in spans]
+        rows = [span.totals for span in spans]
+    else:
+        labels = [day_label(day.date) for day in series]
+        rows = [day.totals for day in series]
+    unit = "week" if weekly else "day"
 
+    def lines(key: str) -> list[dict]:
+        values = [getattr(totals, key) for totals in rows]
+        colour = METRIC_COLOURS[key]
+        found = [_dataset(key, values, colour=colour)]
+        if not weekly:
+            label = f"{m.metric(key).label}, {AVERAGE_DAYS}-day average"
+            found.append(_dataset(key, moving_average(values), label, colour=colour, dashed=True))
+        return found
+
+    note = "" if weekly else f"Dashed lines: {AVERAGE_DAYS}-day average."
     return {
-        "results": _chart("line", labels, [line("leads"), line("conversions")]),
-        "money": _chart("line", labels, [line("spend"), line("revenue")], currency=currency),
+        "results": _chart(
+            "line",
+            labels,
+            [*lines("spend"), *lines("leads"), *lines("conversions")],
+            currency=currency,
+            title=f"Spend, leads and conversions per {unit}",
+            note=note,
+        ),
+        "money": _chart(
+            "line",
+            labels,
+            [*lines("spend"), *lines("revenue")],
+            currency=currency,
+            title=f"Spend and revenue per {unit}",
+            note=note,
+        ),
     }
 
 
@@ -119,6 +216,74 @@ def share_chart(channels: ChannelAnalytics) -> dict:
             _dataset("profit_share", [r.profit_share for r in rows]),
         ],
     )
+
+
+def spend_shares(amounts: list[Decimal]) -> list[Decimal]:
+    """Each amount's share of their sum as a ratio to 0.001 (0.1 %), rounded by largest
+    remainder so that the shares add up to exactly 1 (100.0 %); all zero when nothing was spent."""
+    total = sum(amounts, m.ZERO)
+    if total <= 0:
+        return [m.ZERO for _ in amounts]
+    exact = [amount * 1000 / total for amount in amounts]
+    floors = [int(x) for x in exact]
+    short = 1000 - sum(floors)
+    order = sorted(range(len(exact)), key=lambda i: exact[i] - floors[i], reverse=True)
+    for i in order[:short]:
+        floors[i] += 1
+    return [Decimal(n) / 1000 for n in floors]
+
+
+def allocation_chart(channels: ChannelAnalytics, currency: str) -> dict:
+    """Budget allocation: each channel's share of the period's spend, as a doughnut in the
+    channel's colour, with the amount in the tooltip and the table."""
+    rows = [r for r in channels.rows if r.totals.spend > 0]
+    shares = spend_shares([r.totals.spend for r in rows])
+    chart = _chart(
+        "doughnut",
+        [r.label for r in rows],
+        [
+            _dataset(
+                "spend_share",
+                shares,
+                colours=[CHANNEL_COLOURS.get(r.channel, "#6b7280") for r in rows],
+                notes=[display.money(r.totals.spend, currency) for r in rows],
+            )
+        ],
+        currency=currency,
+        notes_label=m.metric("spend").label,
+    )
+    chart["empty"] = not rows
+    return chart
+
+
+def chart_table(chart: dict) -> dict:
+    """The chart's numbers as a table (for the page without JavaScript, and for anyone who
+    prefers one): a header row and one row per label, formatted like the chart's tooltips."""
+    currency = chart.get("currency") or "USD"
+    datasets = chart["datasets"]
+
+    def cell(kind: str, value) -> str:
+        if value is None:
+            return display.DASH
+        value = Decimal(str(value))
+        if kind == "money":
+            return display.money(value, currency)
+        if kind == "percent":
+            return display.percent(value)
+        return display.count(value) if value == value.to_integral() else f"{value:,.2f}"
+
+    columns = [dataset["label"] for dataset in datasets]
+    has_notes = [bool(dataset.get("notes")) for dataset in datasets]
+    if any(has_notes):
+        columns.append(chart.get("notes_label") or "Note")
+    rows = []
+    for i, label in enumerate(chart["labels"]):
+        row = [cell(d["kind"], d["data"][i] if i < len(d["data"]) else None) for d in datasets]
+        for dataset, noted in zip(datasets, has_notes, strict=True):
+            if noted:
+                row.append(dataset["notes"][i] or display.DASH)
+        rows.append({"label": label, "cells": row})
+    return {"columns": columns, "rows": rows}
 
 
 def portfolio_roi_chart(rows, top: int = 20) -> dict:

@@ -11,7 +11,8 @@ from campaigns.views.base import HtmxPartialMixin, PeriodMixin
 
 
 class ChannelsView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateView):
-    """Spend, results and pooled ROI per channel; share of budget against share of profit."""
+    """Spend, results and pooled ROI per channel; how the spend is split between channels;
+    share of budget against share of profit."""
 
     template_name = "campaigns/channels.html"
     htmx_partial = "report"
@@ -22,5 +23,6 @@ class ChannelsView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Templat
             channels=channels,
             channel_chart=charts.channel_chart(channels, self.location.currency),
             share_chart=charts.share_chart(channels),
+            allocation_chart=charts.allocation_chart(channels, self.location.currency),
             **kwargs,
         )

@@ -1,13 +1,27 @@
 /*
  * Draws every chart on the page from data the server put in json_script tags.
  *
- * Markup convention:
- *   <div class="chart"><canvas data-chart="ID" role="img" aria-label="..."></canvas></div>
- *   {{ data|json_script:"ID" }}
- * where the JSON is
- *   {"type": "bar"|"line", "labels": [...], "currency": "USD", "stacked": false,
- *    "horizontal": false, "datasets": [{"label": "Spend", "data": [1.5, null], "kind": "money"}]}
- * kind is "money" (currency units), "percent" (a ratio: 0.1 is 10 %) or "count".
+ * Markup convention (templates/campaigns/_chart.html):
+ *   <figure class="chart-figure">
+ *     <div class="chart"><canvas data-chart="ID" role="img" aria-label="..."></canvas></div>
+ *     <p class="chart-nojs">Turn on JavaScript to see this as a chart.</p>
+ *     <details class="chart-data" open><summary>Show as table</summary><table>...</table></details>
+ *     {{ data|json_script:"ID" }}
+ *   </figure>
+ * Without JavaScript the figure shows the table and the note (app.css hides the empty canvas box);
+ * once a chart is drawn the figure gets the class "chart-drawn" (the note goes, the canvas shows)
+ * and the table folds into its "Show as table" details, still there for screen readers.
+ *
+ * The JSON (built by campaigns/charts.py) is
+ *   {"type": "bar"|"line"|"doughnut", "labels": [...], "currency": "USD", "stacked": false,
+ *    "horizontal": false, "scale": "log" (optional: a logarithmic value axis),
+ *    "datasets": [{"label": "Spend", "data": [1.5, null], "kind": "money", "axis": "left",
+ *                  "dashed": false, "colour": "#0072b2", "colours": [...], "notes": [...]}]}
+ * kind is "money" (currency units), "percent" (a ratio: 0.1 is 10 %) or "count"; axis is "left"
+ * (money) or "right" (counts, ratios): each axis has its own scale. "dashed" marks a 7-day average
+ * (drawn dashed in its series' colour, left out of the legend). "colours" gives one colour per
+ * point (doughnut slices), "notes" one text per point for the tooltip. A doughnut's data are
+ * shares (kind "percent"): its legend labels carry the percentages.
  *
  * Loaded with `defer` after chart.umd.min.js; no eval, no inline code (strict CSP).
  * Charts are redrawn after every HTMX swap; a missing or broken data tag is skipped silently.
@@ -19,6 +33,7 @@
   // The first colour is the accent of app.css.
   var PALETTE = ["#0072b2", "#e69f00", "#009e73", "#cc79a7", "#d55e00", "#56b4e9", "#6b7280"];
   var KINDS = ["money", "percent", "count"];
+  var COLOUR = /^#[0-9a-f]{6}$/i;
 
   function numberFormat(options) {
     try {
@@ -62,62 +77,133 @@
     }
   }
 
+  function colourOf(raw, i) {
+    return typeof raw.colour === "string" && COLOUR.test(raw.colour) ? raw.colour : PALETTE[i % PALETTE.length];
+  }
+
+  function noteOf(raw, index) {
+    return Array.isArray(raw.notes) && typeof raw.notes[index] === "string" ? raw.notes[index] : "";
+  }
+
+  function buildDoughnut(spec) {
+    var raw = spec.datasets[0] || {};
+    var data = Array.isArray(raw.data) ? raw.data : [];
+    var kind = KINDS.indexOf(raw.kind) >= 0 ? raw.kind : "count";
+    var fmt = formatters(kind, spec.currency || "USD");
+    var labels = (Array.isArray(spec.labels) ? spec.labels : []).map(function (label, i) {
+      return label + " " + format(fmt.full, data[i]);
+    });
+    var colours = data.map(function (_, i) {
+      var c = Array.isArray(raw.colours) ? raw.colours[i] : null;
+      return typeof c === "string" && COLOUR.test(c) ? c : PALETTE[i % PALETTE.length];
+    });
+    return {
+      type: "doughnut",
+      data: {
+        labels: labels,
+        datasets: [{ label: raw.label || "", data: data, backgroundColor: colours, borderColor: "#fff", borderWidth: 2, notes: raw.notes }],
+      },
+      options: {
+        responsive: true,
+        maintainAspectRatio: false,
+        cutout: "55%",
+        plugins: {
+          legend: { position: "right", labels: { boxWidth: 12, boxHeight: 12 } },
+          tooltip: {
+            callbacks: {
+              label: function (context) {
+                var note = noteOf(raw, context.dataIndex);
+                return format(fmt.full, context.parsed) + (note ? " · " + note : "");
+              },
+            },
+          },
+        },
+      },
+    };
+  }
+
   function buildConfig(spec) {
+    if (spec.type === "doughnut") return buildDoughnut(spec);
     var type = spec.type === "line" ? "line" : "bar";
     var horizontal = type === "bar" && spec.horizontal === true;
     var stacked = spec.stacked === true;
+    var log = spec.scale === "log";
     var currency = spec.currency || "USD";
     var valueAxis = horizontal ? "x" : "y";
     var indexAxis = horizontal ? "y" : "x";
 
-    // One value scale per distinct kind: the first on the left (bottom), the others opposite.
-    var kindScale = {};
+    // One value scale per side: "left" (bottom when horizontal) and "right" (top).
     var scales = {};
     var scaleFormat = {};
-    scales[indexAxis] = { stacked: stacked, grid: { display: type === "line" && !horizontal } };
+    scales[indexAxis] = {
+      stacked: stacked,
+      grid: { display: type === "line" && !horizontal },
+      // Every stage of a horizontal bar chart keeps its label; a long day axis thins its own.
+      ticks: horizontal ? { autoSkip: false } : { autoSkip: true, maxRotation: 0, autoSkipPadding: 12 },
+    };
+
+    function scaleFor(side, kind) {
+      var id = side === "right" ? valueAxis + "Right" : valueAxis;
+      if (scales[id]) return id;
+      var fmt = formatters(kind, currency);
+      scaleFormat[id] = fmt;
+      scales[id] = {
+        type: log ? "logarithmic" : "linear",
+        axis: valueAxis,
+        position: side === "right" ? (horizontal ? "top" : "right") : (horizontal ? "bottom" : "left"),
+        beginAtZero: !log,
+        stacked: stacked,
+        grid: { drawOnChartArea: side !== "right" },
+        title: { display: false },
+        ticks: {
+          precision: kind === "count" && !log ? 0 : undefined,
+          callback: function (value) {
+            // A log axis labels its powers of ten only: 1, 10, 100, 1,000…
+            if (log) {
+              var power = Math.log10(value);
+              if (Math.abs(power - Math.round(power)) > 1e-9) return "";
+            }
+            return fmt.axis.format(value);
+          },
+        },
+      };
+      return id;
+    }
 
     var datasets = spec.datasets.map(function (raw, i) {
       var kind = KINDS.indexOf(raw.kind) >= 0 ? raw.kind : "count";
-      if (!kindScale[kind]) {
-        var n = Object.keys(kindScale).length;
-        var id = n === 0 ? valueAxis : valueAxis + n;
-        var fmt = formatters(kind, currency);
-        kindScale[kind] = id;
-        scaleFormat[id] = fmt;
-        scales[id] = {
-          axis: valueAxis,
-          position: n === 0 ? (horizontal ? "bottom" : "left") : (horizontal ? "top" : "right"),
-          beginAtZero: true,
-          stacked: stacked,
-          grid: { drawOnChartArea: n === 0 },
-          ticks: {
-            precision: kind === "count" ? 0 : undefined,
-            callback: (function (f) {
-              return function (value) { return f.axis.format(value); };
-            })(fmt),
-          },
-        };
-      }
-      var colour = PALETTE[i % PALETTE.length];
+      var side = raw.axis === "right" ? "right" : "left";
+      var dashed = raw.dashed === true;
+      var colour = colourOf(raw, i);
+      var data = Array.isArray(raw.data) ? raw.data : [];
+      // Zero has no place on a logarithmic axis: it is left undrawn (the table shows it).
+      if (log) data = data.map(function (v) { return typeof v === "number" && v > 0 ? v : null; });
       var dataset = {
         label: raw.label || "",
-        data: Array.isArray(raw.data) ? raw.data : [],
+        data: data,
         backgroundColor: colour,
         borderColor: colour,
-        borderWidth: type === "line" ? 2 : 0,
+        borderWidth: type === "line" ? (dashed ? 2 : 1.5) : 0,
+        kind: kind,
+        dashed: dashed,
+        notes: raw.notes,
       };
-      dataset[valueAxis + "AxisID"] = kindScale[kind];
+      dataset[valueAxis + "AxisID"] = scaleFor(side, kind);
       if (type === "line") {
         dataset.tension = 0.2;
-        dataset.pointRadius = dataset.data.length > 45 ? 0 : 2.5;
+        dataset.pointRadius = dashed || data.length > 45 ? 0 : 2.5;
         dataset.pointHoverRadius = 4;
         dataset.fill = false;
+        dataset.spanGaps = false;
+        if (dashed) dataset.borderDash = [6, 4];
       } else {
         dataset.borderRadius = 3;
         dataset.maxBarThickness = 48;
       }
       return dataset;
     });
+
+    var shown = datasets.filter(function (ds) { return !ds.dashed; }).length;
 
     return {
       type: type,
@@ -130,23 +216,56 @@
         scales: scales,
         plugins: {
           legend: {
-            display: datasets.length > 1,
+            display: shown > 1,
             position: "bottom",
-            labels: { boxWidth: 12, boxHeight: 12 },
+            labels: {
+              boxWidth: 12,
+              boxHeight: 12,
+              // A 7-day average is named by the note under the chart, not in the legend.
+              filter: function (item, data) { return !data.datasets[item.datasetIndex].dashed; },
+            },
+            // Hiding a series hides its average too.
+            onClick: function (event, item, legend) {
+              var chart = legend.chart;
+              var main = chart.data.datasets[item.datasetIndex];
+              var visible = chart.isDatasetVisible(item.datasetIndex);
+              chart.data.datasets.forEach(function (ds, index) {
+                if (index === item.datasetIndex || (ds.dashed && ds.borderColor === main.borderColor && ds[valueAxis + "AxisID"] === main[valueAxis + "AxisID"])) {
+                  chart.setDatasetVisibility(index, !visible);
+                }
+              });
+              chart.update();
+            },
           },
           tooltip: {
             callbacks: {
               label: function (context) {
                 var ds = context.dataset;
                 var f = scaleFormat[ds[valueAxis + "AxisID"]];
+                var index = context.dataIndex;
                 var value = context.parsed ? context.parsed[valueAxis] : null;
-                return (ds.label ? ds.label + ": " : "") + format(f.full, value);
+                if (log && Array.isArray(spec.datasets[context.datasetIndex].data)) {
+                  value = spec.datasets[context.datasetIndex].data[index];
+                }
+                var note = noteOf(ds, index);
+                return (ds.label ? ds.label + ": " : "") + format(f.full, value) + (note ? " · " + note : "");
               },
             },
           },
         },
       },
     };
+  }
+
+  function markDrawn(canvas) {
+    var figure = canvas.closest && canvas.closest(".chart-figure");
+    if (!figure) return;
+    figure.classList.add("chart-drawn");
+    var details = figure.querySelector("details.chart-data");
+    if (details && !figure.hasAttribute("data-table-folded")) {
+      details.open = false;
+      figure.setAttribute("data-table-folded", "");
+    }
   }
 
   function destroyDetached() {
@@ -162,8 +281,13 @@
     if (existing) existing.destroy();
     var spec = readSpec(canvas.getAttribute("data-chart"));
     if (!spec) return;
+    var figure = canvas.closest && canvas.closest(".chart-figure");
+    // The canvas box is hidden until drawn (no blank box without JavaScript): show it first
+    // so that Chart.js measures its real size.
+    if (figure) figure.classList.add("chart-drawing");
     try {
       new Chart(canvas, buildConfig(spec));
+      markDrawn(canvas);
     } catch (error) {
       // A chart that cannot be drawn leaves its canvas empty; the table beside it still has the numbers.
     }
@@ -212,8 +336,10 @@
   });
 
   // Responsive charts keep their screen size when printed unless resized for the page.
-  window.addEventListener("beforeprint", function () {
+  function resizeAll() {
     if (typeof window.Chart === "undefined") return;
     Object.keys(Chart.instances).forEach(function (key) { Chart.instances[key].resize(); });
-  });
+  }
+  window.addEventListener("beforeprint", resizeAll);
+  window.addEventListener("afterprint", resizeAll);
 })();
