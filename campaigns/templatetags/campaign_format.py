@@ -4,13 +4,14 @@ direction, KPI cards, and the colours of pacing bands and health states."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.utils.html import format_html
 
 from campaigns import display
-from campaigns.metrics import CATALOGUE, HEADLINE, metric
+from campaigns.analytics.figures import Metrics, Totals
+from campaigns.metrics import CATALOGUE, HEADLINE, Unit, metric
 
 register = template.Library()
 
@@ -77,15 +78,43 @@ def change(value, key):
 
 
 @register.inclusion_tag("campaigns/_kpi_card.html")
-def kpi_card(figures, changes, key, currency="USD"):
-    """A KPI card: the metric's label (with its definition), value and change."""
+def kpi_card(figures, changes, key, currency="USD", series=None):
+    """A KPI card: the metric's label (with its definition), compact value (exact on hover and
+    for screen readers), change, and the period's daily values for a sparkline when ``series``
+    (the page's daily series, already read for its charts) is given."""
+    value = figures.value(key)
     return {
         "metric": metric(key),
-        "value": figures.value(key),
+        "value": value,
+        "exact": display.figure(key, value, currency) if value is not None else "",
         "change": changes.get(key) if changes is not None else None,
         "has_change": changes is not None and key in changes,
         "currency": currency,
+        **sparkline_context(series, key, currency),
     }
+
+
+def sparkline_context(series, key: str, currency: str) -> dict:
+    """The card's daily points and their words for screen readers (first and last day)."""
+    if not series:
+        return {"points": None, "points_text": ""}
+    points = series_values(series, key)
+    first, last = series[0], series[-1]
+    return {
+        "points": points,
+        "points_text": (
+            f"{display.figure(key, points[0], currency)} on {first.date:%b %-d}, "
+            f"{display.figure(key, points[-1], currency)} on {last.date:%b %-d}"
+        ),
+    }
+
+
+def series_values(series, key: str) -> list:
+    """The daily values of ``key`` over a daily series (None on days where a ratio is
+    undefined), computed from the series' totals: no query."""
+    if hasattr(Totals(), key):
+        return [getattr(day.totals, key) for day in series]
+    return [getattr(Metrics.of(day.totals), key) for day in series]
 
 
 @register.simple_tag
@@ -96,9 +125,24 @@ def label(key, short=False):
 
 @register.simple_tag
 def define(key):
-    """The definition of a metric, for a title attribute."""
+    """The definition of a metric as plain text (for a title attribute or a caption)."""
     entry = CATALOGUE.get(key)
     return entry.definition if entry else ""
+
+
+@register.simple_tag
+def definition(key):
+    """A "?" that opens the metric's definition: a <details> disclosure, so keyboard (Enter,
+    Space) and touch reach it, not only a mouse hovering a title."""
+    entry = metric(key)
+    return format_html(
+        '<details class="define"><summary title="What is {}?">'
+        '<span aria-hidden="true">?</span><span class="sr-only">What is {}?</span></summary>'
+        '<p class="define-text">{}</p></details>',
+        entry.label,
+        entry.label,
+        entry.definition,
+    )
 
 
 @register.filter
@@ -131,3 +175,46 @@ def headline_keys():
 def words(text):
     """ "spend revenue roi" → ["spend", "revenue", "roi"]: catalogue keys in a template."""
     return str(text).split()
+
+
+#: Steps of compact money, smallest first.
+COMPACT_STEPS = ((Decimal(1000), "K"), (Decimal(1000) ** 2, "M"), (Decimal(1000) ** 3, "B"))
+
+
+def compact_money_text(value, currency="USD") -> str:
+    """Money short enough for a card: $21.4K, $214K, -$1.2M; under 1,000 in full ($412.50)."""
+    if value is None:
+        return display.DASH
+    amount = Decimal(value)
+    if abs(display.round_money(amount)) < 1000:
+        return display.money(amount, currency)
+    for size, suffix in COMPACT_STEPS:
+        scaled = abs(amount) / size
+        step = Decimal("0.1") if scaled < 100 else Decimal(1)
+        rounded = scaled.quantize(step, rounding=ROUND_HALF_UP)
+        if rounded < 1000 or suffix == COMPACT_STEPS[-1][1]:
+            break
+    number = f"{rounded:,f}".removesuffix(".0") + suffix
+    symbol = display.SYMBOLS.get(currency)
+    text = f"{symbol}{number}" if symbol else f"{number} {currency}"
+    return f"-{text}" if amount < 0 else text
+
+
+@register.filter
+def compact_money(value, currency="USD"):
+    return compact_money_text(value, currency)
+
+
+@register.simple_tag
+def compact_metric(value, key, currency="USD"):
+    """A figure for a KPI card: money of 1,000 or more compact for the eye ($21.4K) and exact
+    for screen readers ($21,412.50); every other figure as ``metric`` shows it."""
+    if value is None or metric(key).unit is not Unit.MONEY:
+        return metric_value(value, key, currency)
+    exact = display.money(value, currency)
+    short = compact_money_text(value, currency)
+    if short == exact:
+        return exact
+    return format_html(
+        '<span aria-hidden="true">{}</span><span class="sr-only">{}</span>', short, exact
+    )

@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date
 from django.views.generic import FormView, TemplateView
 
 from campaigns import charts, display, metrics, services
+from campaigns.analytics.figures import Metrics, PeriodFigures, Totals
 from campaigns.analytics.locations import HEALTH_ORDER
 from campaigns.analytics.reports import campaign_report, campaign_reports, lifetime_period
 from campaigns.analytics.series import daily_series
@@ -31,6 +32,8 @@ FIGURE_COLUMNS = (
     "cost_per_lead",
     "roi",
 )
+#: The longest search the list accepts (a longer one is cut, not refused).
+SEARCH_MAX_LENGTH = 100
 HEALTH_RANK = {state: rank for rank, state in enumerate(HEALTH_ORDER)}
 #: Columns the campaign list sorts by: name → how to read the value from a report.
 SORTS = {
@@ -53,6 +56,13 @@ def sort_reports(reports, key: str):
     return sorted(defined, key=read, reverse=key.startswith("-")) + undefined
 
 
+def list_totals(reports, period) -> PeriodFigures:
+    """The totals row of the list: sums over the listed campaigns, ratios of those sums (the
+    ROI of the total, never an average of ROIs)."""
+    total = sum((r.totals for r in reports), Totals())
+    return PeriodFigures(period, total, Metrics.of(total))
+
+
 class CampaignListView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateView):
     """Every campaign of the location with its figures for the period: filter and sort."""
 
@@ -61,6 +71,7 @@ class CampaignListView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Tem
 
     def get_context_data(self, **kwargs):
         params = self.request.GET
+        query = params.get("q", "").strip()[:SEARCH_MAX_LENGTH]
         status = params.get("status", "")
         channel = params.get("channel", "")
         sort = params.get("sort", "name")
@@ -71,9 +82,13 @@ class CampaignListView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Tem
             campaigns = campaigns.filter(status=status)
         if channel in Campaign.Channel.values:
             campaigns = campaigns.filter(channel=channel)
+        if query:
+            campaigns = campaigns.filter(name__icontains=query)
         reports = sort_reports(campaign_reports(campaigns, self.period), sort)
         return super().get_context_data(
             reports=reports,
+            totals=list_totals(reports, self.period),
+            query=query,
             status=status,
             channel=channel,
             sort=sort,
@@ -87,7 +102,7 @@ class CampaignListView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Tem
                 *((key, metrics.CATALOGUE[key].short_label, True) for key in FIGURE_COLUMNS),
             ],
             figure_columns=FIGURE_COLUMNS,
-            filtered=bool(status or channel),
+            filtered=bool(status or channel or query),
             **kwargs,
         )
 
