@@ -23,7 +23,7 @@ from campaigns.admin.roles import (
     SuperuserOnlyMixin,
     manages,
 )
-from campaigns.models import ApiToken, Membership
+from campaigns.models import ApiToken, Invitation, Membership
 from campaigns.tenancy import locations_for, managed_locations_for, users_visible_to
 
 User = get_user_model()
@@ -179,6 +179,38 @@ class ApiTokenAdmin(ManagerWritesMixin, LocationChoicesMixin, admin.ModelAdmin):
         managed = queryset.filter(location__in=managed_locations_for(request.user))
         count = tokens.revoke_tokens(managed)
         self.message_user(request, f"{count} token(s) revoked.", messages.SUCCESS)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+    """Invitations are sent, revoked and accepted on the members pages (and audited in the log);
+    here a superuser only reads them. Rows come through the tenant scope of the admin site."""
+
+    list_display = ["email", "location", "role", "invited_by", "created_at", "accepted_at"]
+    list_filter = ["role", ("location", admin.RelatedOnlyFieldListFilter)]
+    search_fields = ["email", "location__name"]
+    list_select_related = ["location", "invited_by"]
+    readonly_fields = [
+        "location",
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "accepted_at",
+        "revoked_at",
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(location__in=locations_for(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 # django-axes' records of sign-ins are keyed by username and address, not by location: an
