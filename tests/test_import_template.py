@@ -81,6 +81,16 @@ def test_import_page_links_the_template(manager_client, demo):
     assert f'href="{url}" download>Download a template</a>' in page
 
 
+def test_help_page_links_the_template_for_viewers_too(client, demo, django_user_model):
+    client.force_login(django_user_model.objects.get(username="sunrise-viewer"))
+    url = reverse("campaigns:import_template", args=[demo.slug])
+
+    page = client.get(reverse("campaigns:import_help", args=[demo.slug])).content.decode()
+
+    assert f'href="{url}" download>Download a template</a>' in page
+    assert client.get(url).status_code == 200
+
+
 def test_template_has_our_header_and_two_rows_naming_the_demo_campaigns_within_their_days(
     manager_client, demo
 ):
