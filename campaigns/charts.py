@@ -6,7 +6,9 @@ The JSON convention (read by charts.js, documented in its header): each dataset 
 ``kind`` (how to format it) and ``axis`` ("left" for money, "right" for counts and ratios, so
 conversions get their own scale beside spend; a chart with one kind draws it on the left),
 optionally ``dashed`` (a 7-day average), ``colour`` and ``colours`` (one per point) and
-``notes`` (one text per point, shown in the tooltip and the table)."""
+``notes`` (one text per point, shown in the tooltip and the table); a chart may title its
+axes (``axis_titles``: {"left": ..., "right": ...}) and take a logarithmic value scale
+(``scale``: "log")."""
 
 from __future__ import annotations
 
@@ -73,7 +75,7 @@ def _dataset(key: str, data, label: str | None = None, **extra) -> dict:
         "data": [_n(v) for v in data],
         "kind": KINDS[metric.unit],
         "axis": AXES[metric.unit],
-        **extra,
+        **extra,  # may set "axis" itself: two series of one unit on scales far apart
     }
 
 
@@ -88,7 +90,7 @@ class Chart(dict):
 
 def _chart(kind: str, labels: list[str], datasets: list[dict], **extra) -> Chart:
     empty = not any(value for dataset in datasets for value in dataset["data"])
-    if all(dataset["axis"] == "right" for dataset in datasets):
+    if all(dataset["axis"] == "right" for dataset in datasets) and kind != "doughnut":
         # One scale only: it goes on the left, where a reader looks first.
         for dataset in datasets:
             dataset["axis"] = "left"
@@ -136,8 +138,10 @@ def funnel_chart(funnel: Funnel) -> dict:
 
 
 def trend_charts(series: list[DayFigures], currency: str) -> dict[str, dict]:
-    """The trends of the period: ``results`` (spend on the left axis, leads and conversions on
-    the right) and ``money`` (spend and revenue).
+    """The trends of the period: ``results`` (leads and conversions) and ``money`` (spend and
+    revenue). Leads run about ten times conversions, so each gets its own scale (leads on the
+    left axis, conversions on the right, both axes titled): conversions are not a flat line
+    along the floor of the leads' scale.
 
     Up to DAILY_TREND_MAX_DAYS days: one point a day, each series with a dashed 7-day moving
     average beside it. Longer periods: sums per ISO week ("Week of 3 Nov"), no average."""
@@ -151,13 +155,13 @@ def trend_charts(series: list[DayFigures], currency: str) -> dict[str, dict]:
         rows = [day.totals for day in series]
     unit = "week" if weekly else "day"
 
-    def lines(key: str) -> list[dict]:
+    def lines(key: str, **axis) -> list[dict]:
         values = [getattr(totals, key) for totals in rows]
-        colour = METRIC_COLOURS[key]
-        found = [_dataset(key, values, colour=colour)]
+        style = {"colour": METRIC_COLOURS[key], **axis}
+        found = [_dataset(key, values, **style)]
         if not weekly:
             label = f"{m.metric(key).label}, {AVERAGE_DAYS}-day average"
-            found.append(_dataset(key, moving_average(values), label, colour=colour, dashed=True))
+            found.append(_dataset(key, moving_average(values), label, dashed=True, **style))
         return found
 
     note = "" if weekly else f"Dashed lines: {AVERAGE_DAYS}-day average."
@@ -165,10 +169,10 @@ def trend_charts(series: list[DayFigures], currency: str) -> dict[str, dict]:
         "results": _chart(
             "line",
             labels,
-            [*lines("spend"), *lines("leads"), *lines("conversions")],
-            currency=currency,
-            title=f"Spend, leads and conversions per {unit}",
+            [*lines("leads", axis="left"), *lines("conversions", axis="right")],
+            title=f"Leads (left axis) and conversions (right axis) per {unit}",
             note=note,
+            axis_titles={"left": m.metric("leads").label, "right": m.metric("conversions").label},
         ),
         "money": _chart(
             "line",

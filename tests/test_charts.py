@@ -116,16 +116,27 @@ def test_periods_up_to_92_days_are_daily_with_dashed_averages_longer_ones_weekly
 # --- axes by unit ------------------------------------------------------------------------------
 
 
-def test_money_goes_on_the_left_axis_and_counts_on_the_right():
+def test_leads_and_conversions_each_get_their_own_axis():
     results = charts.trend_charts(days(date(2026, 1, 1), ["5.00"] * 10, [1] * 10), "USD")["results"]
-    axes = {d["label"]: (d["kind"], d["axis"]) for d in results["datasets"] if not d.get("dashed")}
+    axes = {d["label"]: (d["kind"], d["axis"]) for d in results["datasets"]}
     assert axes == {
-        m.CATALOGUE["spend"].label: ("money", "left"),
-        m.CATALOGUE["leads"].label: ("count", "right"),
-        m.CATALOGUE["conversions"].label: ("count", "right"),
+        "Leads": ("count", "left"),
+        "Leads, 7-day average": ("count", "left"),
+        "Conversions": ("count", "right"),
+        "Conversions, 7-day average": ("count", "right"),
     }
-    # An average sits on its series' axis.
-    assert [d["axis"] for d in results["datasets"]] == ["left"] * 2 + ["right"] * 4
+    assert results["axis_titles"] == {"left": "Leads", "right": "Conversions"}
+    assert results["datasets"][2]["data"] == [1] * 10
+
+
+def test_money_goes_on_the_left_axis_and_counts_on_the_right():
+    chart = charts._chart(
+        "line", ["a"], [charts._dataset("conversions", [1]), charts._dataset("spend", [2])]
+    )
+    assert [(d["kind"], d["axis"]) for d in chart["datasets"]] == [
+        ("count", "right"),
+        ("money", "left"),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,12 @@
  *   {"type": "bar"|"line"|"doughnut", "labels": [...], "currency": "USD", "stacked": false,
  *    "horizontal": false, "scale": "log" (optional: a logarithmic value axis),
  *    "datasets": [{"label": "Spend", "data": [1.5, null], "kind": "money", "axis": "left",
- *                  "dashed": false, "colour": "#0072b2", "colours": [...], "notes": [...]}]}
+ *                  "dashed": false, "colour": "#0072b2", "colours": [...], "notes": [...]}],
+ *    "axis_titles": {"left": "Leads", "right": "Conversions"} (optional)}
  * kind is "money" (currency units), "percent" (a ratio: 0.1 is 10 %) or "count"; axis is "left"
  * (money) or "right" (counts, ratios): each axis has its own scale. "dashed" marks a 7-day average
- * (drawn dashed in its series' colour, left out of the legend). "colours" gives one colour per
+ * (drawn dashed in its series' colour, left out of the legend). A log scale starts at the power
+ * of ten below the smallest value and labels its powers of ten only; zeros are left undrawn. "colours" gives one colour per
  * point (doughnut slices), "notes" one text per point for the tooltip. A doughnut's data are
  * shares (kind "percent"): its legend labels carry the percentages.
  *
@@ -132,6 +134,21 @@
     var valueAxis = horizontal ? "x" : "y";
     var indexAxis = horizontal ? "y" : "x";
 
+    function axisTitle(side) {
+      var titles = spec.axis_titles;
+      return titles && typeof titles[side] === "string" ? titles[side] : "";
+    }
+    // A log scale starts at the power of ten below the smallest value, so the smallest bar shows.
+    var logMin;
+    if (log) {
+      spec.datasets.forEach(function (raw) {
+        (Array.isArray(raw.data) ? raw.data : []).forEach(function (v) {
+          if (typeof v === "number" && v > 0 && (logMin === undefined || v < logMin)) logMin = v;
+        });
+      });
+      logMin = logMin === undefined ? 1 : Math.pow(10, Math.floor(Math.log10(logMin)));
+    }
+
     // One value scale per side: "left" (bottom when horizontal) and "right" (top).
     var scales = {};
     var scaleFormat = {};
@@ -152,10 +169,12 @@
         axis: valueAxis,
         position: side === "right" ? (horizontal ? "top" : "right") : (horizontal ? "bottom" : "left"),
         beginAtZero: !log,
+        min: log ? logMin : undefined,
         stacked: stacked,
         grid: { drawOnChartArea: side !== "right" },
-        title: { display: false },
+        title: axisTitle(side) ? { display: true, text: axisTitle(side) } : { display: false },
         ticks: {
+          maxRotation: 0,
           precision: kind === "count" && !log ? 0 : undefined,
           callback: function (value) {
             // A log axis labels its powers of ten only: 1, 10, 100, 1,000…
@@ -260,6 +279,7 @@
   function markDrawn(canvas) {
     var figure = canvas.closest && canvas.closest(".chart-figure");
     if (!figure) return;
+    figure.classList.remove("chart-drawing");
     figure.classList.add("chart-drawn");
     var details = figure.querySelector("details.chart-data");
     if (details && !figure.hasAttribute("data-table-folded")) {
@@ -289,6 +309,7 @@
       new Chart(canvas, buildConfig(spec));
       markDrawn(canvas);
     } catch (error) {
+      if (figure) figure.classList.remove("chart-drawing");
       // A chart that cannot be drawn leaves its canvas empty; the table beside it still has the numbers.
     }
   }
