@@ -178,3 +178,32 @@ def test_without_javascript_each_chart_shows_its_table_and_a_note(browser, live_
         expect(page.locator("#allocation-table")).to_be_visible()
     finally:
         context.close()
+
+
+def test_the_printed_report_keeps_every_funnel_label_and_drops_the_table_folds(
+    page, login, screenshots
+):
+    login(page, "sunrise-manager")
+    page.goto(campaign_url(REFERENCE) + "report/")
+    wait_for_charts(page)
+    page.emulate_media(media="print")
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_function(
+        """() => {
+            const canvas = document.querySelector('canvas[data-chart="funnel-chart"]');
+            return Math.abs(Chart.getChart(canvas).width - canvas.parentNode.clientWidth) <= 1;
+        }"""
+    )
+    found = chart_js(
+        page,
+        "funnel-chart",
+        """{font: Chart.defaults.font.size, labels: chart.scales.y.ticks.map((t) => t.label),
+            at: chart.scales.y.ticks.map((_, i) => chart.scales.y.getPixelForTick(i))}""",
+    )
+    assert len(found["labels"]) == page.locator("#funnel-table tbody tr").count()
+    for above, below in itertools.pairwise(found["at"]):
+        assert below - above >= found["font"] * 1.2
+    # On paper a drawn chart is the chart: no "Show as table" fold, no note.
+    expect(page.locator(".chart-figure .chart-data").first).to_be_hidden()
+    expect(page.locator(".chart-figure .chart-nojs").first).to_be_hidden()
+    page.screenshot(path=screenshots / "report-print.png", full_page=True)
