@@ -49,6 +49,12 @@ def _screenshots_to_docs():
             shutil.copyfile(SCREENSHOTS / name, DOCS_SCREENSHOTS / name)
 
 
+@pytest.fixture(autouse=True)
+def _staging(settings, tmp_path):
+    """The import preview's upload is staged in the test's own folder, never in var/."""
+    settings.IMPORT_STAGING_DIR = tmp_path / "imports"
+
+
 @pytest.fixture
 def axe_page(browser, live_server):
     """A page whose context bypasses CSP (for the injected axe only), with its console errors."""
