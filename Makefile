@@ -25,7 +25,7 @@ RUN_ENV := DEBUG="$${DEBUG:-true}"
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 
-.PHONY: help venv run migrate seed test browser-deps test-postgres lint fmt bench clean
+.PHONY: help venv run migrate seed test browser-deps test-postgres screenshots lint fmt bench clean
 
 help: ## List the targets
 	@echo "Usage: make TARGET [PORT=8000] [PYTEST_ARGS='...']"
@@ -102,6 +102,9 @@ browser-deps:
 
 test-postgres: $(TEST_STAMP) browser-deps ## Run the test suite on a throwaway PostgreSQL cluster
 	bash .ci/postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+screenshots: $(TEST_STAMP) browser-deps ## Run the browser tests and copy the README's screenshots into docs/screenshots/
+	SCREENSHOTS_TO_DOCS=1 $(VENV)/bin/pytest -q -p no:cacheprovider tests/browser
 
 lint: $(TEST_STAMP) ## Check lint and formatting (ruff); reports both before failing
 	@status=0; \
