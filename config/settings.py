@@ -199,6 +199,9 @@ SECURE_CSP = {
 }
 X_FRAME_OPTIONS = "DENY"
 
+# Invitations to a location (Members page): how many days the e-mailed link stays valid.
+INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
+
 # API rate limit: each token may make API_RATE_LIMIT_REQUESTS requests per
 # API_RATE_LIMIT_WINDOW seconds (then 429 with Retry-After), counted in the cache named by
 # API_RATE_LIMIT_CACHE. CACHES is Django's default, local memory: one count per process. With
