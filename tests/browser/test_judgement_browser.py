@@ -282,7 +282,7 @@ def test_the_campaign_page_period_ends_today_not_at_the_campaigns_end_date(manag
     label = page.locator(".period-label")
     expect(label).to_contain_text(f"{day_text(campaign.start_date)} – {day_text(judged.today)}")
     expect(label).not_to_contain_text(day_text(campaign.end_date))
-    expect(page.get_by_label("to")).to_have_value(judged.today.isoformat())
+    expect(page.get_by_label("to", exact=True)).to_have_value(judged.today.isoformat())
     expect(page.locator(".period-picker .chip.is-active")).to_have_text("All time")
 
 
