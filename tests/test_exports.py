@@ -202,6 +202,16 @@ def test_the_campaign_list_csv_honours_the_filters_sort_and_period(
     ]
 
 
+def test_the_campaign_list_csv_keeps_the_pages_search(client, sunrise_manager, sunrise):
+    for name in ["Spring mailer", "Spring SMS", "Autumn mailer"]:
+        CampaignFactory(location=sunrise, name=name)
+    client.force_login(sunrise_manager)
+
+    rows = download(client, csv_url("campaigns_csv", sunrise, query=JANUARY + "&q=spring"))
+
+    assert sorted(r["name"] for r in rows) == ["Spring SMS", "Spring mailer"]
+
+
 def test_the_campaign_list_csv_defaults_to_the_pages_period(client, sunrise_manager, sunrise):
     today = sunrise.today()
     campaign = CampaignFactory(location=sunrise, start_date=today - timedelta(days=90))

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
+from campaigns import metrics
 from campaigns.templatetags.campaign_format import compact_metric, compact_money_text
 from tests.factories import CampaignFactory, DailyMetricFactory
 
@@ -273,6 +274,21 @@ def test_a_campaigns_kpi_cards_draw_the_periods_days_from_the_charts_series(
     leads = cards[cards.index('data-metric="leads"') : cards.index('data-metric="conversions"')]
     assert re.search(r'd="M[\d.]+ [\d.]+ l0 0 L[\d.]+ [\d.]+ L[\d.]+ [\d.]+"', leads)
     assert re.search(r"Leads day by day: [\d,]+ on Jan 12, [\d,]+ on Jan 14\.", leads)
+
+
+def test_an_overviews_kpi_cards_draw_the_locations_days(
+    client, sunrise_manager, reference_campaign
+):
+    client.force_login(sunrise_manager)
+    page = text(
+        client.get(
+            "/l/sunrise-realty/",
+            {"period": "custom", "start": "2026-01-12", "end": "2026-01-14"},
+        )
+    )
+
+    assert page.count('<svg class="sparkline-svg"') == len(metrics.HEADLINE)  # one per card
+    assert "Spend day by day: $2,000.00 on Jan 12, $1,300.00 on Jan 14." in page
 
 
 def test_a_spend_change_is_neutral_and_a_cost_change_is_coloured_by_its_good_direction():
