@@ -25,7 +25,7 @@ RUN_ENV := DEBUG="$${DEBUG:-true}"
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 
-.PHONY: help venv run migrate seed test browser-deps test-postgres screenshots lint fmt bench clean
+.PHONY: help venv run migrate seed test browser-deps test-postgres screenshots lint fmt bench bench-portfolio clean
 
 help: ## List the targets
 	@echo "Usage: make TARGET [PORT=8000] [PYTEST_ARGS='...']"
@@ -122,6 +122,9 @@ bench: $(TEST_STAMP) ## Run the benchmark (bench/run.py) if there is one
 	else \
 	  echo "No benchmark yet (bench/run.py does not exist)."; \
 	fi
+
+bench-portfolio: $(TEST_STAMP) ## Benchmark the portfolio at 500 locations × 20 campaigns × 365 days (bench/portfolio.py)
+	$(PY) bench/portfolio.py
 
 clean: ## Remove .venv, caches and build leftovers (keeps db.sqlite3)
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist *.egg-info
