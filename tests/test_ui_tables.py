@@ -301,3 +301,18 @@ def test_a_spend_change_is_neutral_and_a_cost_change_is_coloured_by_its_good_dir
     assert 'class="change up neutral"' in spend
     assert 'class="change up bad"' in cpl
     assert 'class="change up good"' in leads
+
+
+@pytest.mark.parametrize("page", ["/l/sunrise-realty/", "/l/sunrise-realty/channels/"])
+def test_a_tables_columns_are_defined_in_a_glossary_not_only_in_titles(
+    client, sunrise_manager, reference_campaign, page
+):
+    client.force_login(sunrise_manager)
+    body = text(client.get(page, {"period": "all"}))
+
+    glossary = re.search(r'<details class="glossary">(.*?)</details>', body, re.S).group(1)
+    assert "<summary>What these columns mean</summary>" in glossary
+    assert (
+        f"<dt>Cost per lead</dt><dd>{html.escape(metrics.metric('cost_per_lead').definition)}</dd>"
+        in (glossary)
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from campaigns import display
 from campaigns.analytics.figures import Metrics, Totals
@@ -142,6 +142,18 @@ def definition(key):
         entry.label,
         entry.label,
         entry.definition,
+    )
+
+
+@register.simple_tag
+def definitions(keys):
+    """What a table's columns mean, under the table: a <details> glossary of the catalogue's
+    definitions ("spend roi cost_per_lead"), reachable by keyboard and touch like the cards'
+    "?", where a column header has room only for a title."""
+    entries = [metric(key) for key in str(keys).split()]
+    return format_html(
+        '<details class="glossary"><summary>What these columns mean</summary><dl>{}</dl></details>',
+        format_html_join("", "<dt>{}</dt><dd>{}</dd>", ((e.label, e.definition) for e in entries)),
     )
 
 
