@@ -25,7 +25,7 @@ RUN_ENV := DEBUG="$${DEBUG:-true}"
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 
-.PHONY: help venv run migrate seed test browser-deps test-postgres screenshots lint fmt bench bench-portfolio clean
+.PHONY: help venv run migrate seed test browser-deps pdf-deps test-postgres screenshots lint fmt bench bench-portfolio clean
 
 help: ## List the targets
 	@echo "Usage: make TARGET [PORT=8000] [PYTEST_ARGS='...']"
@@ -74,7 +74,7 @@ FORCE:
 
 # ---------------------------------------------------------------- app
 
-run: $(BASE_STAMP) ## Migrate, seed demo data (prints the logins), serve on 127.0.0.1:$PORT
+run: $(BASE_STAMP) pdf-deps ## Migrate, seed demo data (prints the logins), serve on 127.0.0.1:$PORT
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py seed_demo
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
@@ -87,8 +87,19 @@ seed: $(BASE_STAMP) ## Load the demo data (prints the logins)
 
 # ---------------------------------------------------------------- quality
 
-test: $(TEST_STAMP) browser-deps ## Run the test suite on SQLite (PYTEST_ARGS passed to pytest)
+test: $(TEST_STAMP) browser-deps pdf-deps ## Run the test suite on SQLite (PYTEST_ARGS passed to pytest)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# PDF reports (WeasyPrint) need Pango and HarfBuzz from Debian; the check is for the library files.
+PDF_LIBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+pdf-deps:
+	@if ! ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || ! ldconfig -p | grep -q 'libharfbuzz-subset.so.0'; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(PDF_LIBS) fonts-dejavu-core; \
+	  else \
+	    echo "PDF reports need Pango: sudo apt-get install $(PDF_LIBS)" >&2; exit 1; \
+	  fi; \
+	fi
 
 # The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
 browser-deps:
@@ -100,7 +111,7 @@ browser-deps:
 	  fi; \
 	fi
 
-test-postgres: $(TEST_STAMP) browser-deps ## Run the test suite on a throwaway PostgreSQL cluster
+test-postgres: $(TEST_STAMP) browser-deps pdf-deps ## Run the test suite on a throwaway PostgreSQL cluster
 	bash .ci/postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 screenshots: $(TEST_STAMP) browser-deps ## Run the browser tests and copy the README's screenshots into docs/screenshots/
