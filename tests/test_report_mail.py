@@ -1,0 +1,285 @@
+"""The report e-mail and its PDF (campaigns/reporting), and ``manage.py send_report``."""
+
+import email
+import email.policy
+import io
+import socket
+from datetime import date
+from decimal import Decimal
+
+import pypdf
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.utils.html import escape
+
+from campaigns import services
+from campaigns.periods import Period
+from campaigns.reporting import build_report_email, render_report_pdf, report_period
+from campaigns.reporting.content import report_context
+from campaigns.reporting.pdf import OfflineFetchRefused, refuse_urls
+from campaigns.reporting.periods import period_dates
+from tests.factories import MembershipFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+JANUARY = Period(date(2026, 1, 1), date(2026, 1, 31))
+SENTINEL = "Quokkazephyr"
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.fixture
+def overspent(sunrise):
+    """An active campaign of Sunrise that spent three times its budget in January."""
+    campaign = services.create_campaign(
+        location=sunrise,
+        name="Overspent Search",
+        channel="paid_ads",
+        status="active",
+        budget=Decimal("1000.00"),
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 12, 31),
+    )
+    services.record_days(
+        campaign=campaign,
+        rows=[{"date": date(2026, 1, 20), "clicks": 300, "leads": 10, "spend": Decimal("3000.00")}],
+    )
+    return campaign
+
+
+@pytest.fixture
+def sentinel(harbor):
+    """Another location's campaign, with numbers in the same period, whose name must never leak."""
+    campaign = services.create_campaign(
+        location=harbor,
+        name=f"{SENTINEL} Harbor Promo",
+        channel="sms",
+        status="active",
+        budget=Decimal("777.00"),
+        start_date=date(2026, 1, 1),
+    )
+    services.record_days(
+        campaign=campaign,
+        rows=[{"date": date(2026, 1, 5), "leads": 9, "revenue": Decimal("98765.00")}],
+    )
+    return campaign
+
+
+def parts(message):
+    html = next(content for content, mime in message.alternatives if mime == "text/html")
+    [(name, pdf, mime)] = message.attachments
+    return message.body, html, name, pdf, mime
+
+
+def test_the_email_has_both_parts_with_the_headline_figures(reference_campaign, sunrise, overspent):
+    message = build_report_email(sunrise, JANUARY, recipients=["owner@client.test"])
+    text, html, name, pdf, mime = parts(message)
+
+    assert message.subject == "Sunrise Realty report: Jan 1 – Jan 31, 2026"
+    assert message.to == ["owner@client.test"]
+    # Spend and revenue of both campaigns: $5,000 + $3,000 spent, $18,000 earned.
+    for part in (text, html):
+        assert "$8,000.00" in part
+        assert "$18,000.00" in part
+        assert "January SMS Blast" in part  # the best campaign by ROI
+        assert "Over budget" in part  # health
+    assert "- Spend: $8,000.00" in text
+    assert 'data-metric="roi"' in html
+    assert (name, mime) == ("sunrise-realty-report-2026-01-01-2026-01-31.pdf", "application/pdf")
+    assert pdf.startswith(b"%PDF")
+
+
+def test_the_email_lists_the_top_recommendations(sunrise, reference_campaign, overspent):
+    expected = report_context(sunrise, JANUARY)["recommendations"]
+    message = build_report_email(sunrise, JANUARY, recipients=["owner@client.test"])
+    text, html, *_ = parts(message)
+
+    assert expected and len(expected) <= 5
+    assert expected[0].subject == "Overspent Search" and "over_budget" in expected[0].rules
+    for rec in expected:
+        assert rec.message in text
+        assert escape(rec.message) in html
+
+
+def test_the_pdf_has_the_reference_campaigns_figures(sunrise, reference_campaign):
+    text = pdf_text(render_report_pdf(sunrise, JANUARY))
+
+    assert "Sunrise Realty" in text
+    assert "260.0 %" in text
+    assert "$41.67" in text
+    assert "$18,000.00" in text
+
+
+def test_another_locations_campaign_never_appears(sunrise, reference_campaign, sentinel):
+    message = build_report_email(sunrise, JANUARY, recipients=["owner@client.test"])
+    text, html, _, pdf, _ = parts(message)
+
+    for part in (text, html, pdf_text(pdf)):
+        assert SENTINEL not in part
+        assert "98,765" not in part
+    # The sentinel is real: Harbor's own report does name it.
+    assert SENTINEL in pdf_text(render_report_pdf(sentinel.location, JANUARY))
+
+
+def test_the_report_of_chosen_campaigns_leaves_the_others_out(
+    sunrise, reference_campaign, overspent
+):
+    message = build_report_email(
+        sunrise, JANUARY, campaigns=[reference_campaign], recipients=["owner@client.test"]
+    )
+    text, html, _, pdf, _ = parts(message)
+
+    assert "Overspent Search" not in text + html + pdf_text(pdf)
+    assert "- Spend: $5,000.00" in text
+
+
+def test_a_bad_address_is_refused(sunrise):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="not a valid e-mail address"):
+        build_report_email(sunrise, JANUARY, recipients=["not-an-address"])
+
+
+def test_weasyprint_is_given_no_url_to_fetch():
+    with pytest.raises(OfflineFetchRefused):
+        refuse_urls("https://example.com/tracker.png")
+
+
+@pytest.mark.parametrize(
+    ("name", "start", "end"),
+    [
+        ("last_week", date(2026, 11, 16), date(2026, 11, 22)),
+        ("last_month", date(2026, 10, 1), date(2026, 10, 31)),
+        ("month_to_date", date(2026, 11, 1), date(2026, 11, 27)),
+        ("last_30_days", date(2026, 10, 29), date(2026, 11, 27)),
+    ],
+)
+def test_named_report_periods(name, start, end):
+    period = report_period(name, today=date(2026, 11, 27))  # a Friday
+    assert (period.start, period.end) == (start, end)
+
+
+def test_last_week_on_a_monday_is_the_week_before():
+    period = report_period("last_week", today=date(2026, 11, 23))
+    assert (period.start, period.end) == (date(2026, 11, 16), date(2026, 11, 22))
+    assert period_dates(period) == "Nov 16 – Nov 22, 2026"
+
+
+# --- A real SMTP server ---------------------------------------------------------------------
+
+
+class Collect:
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_report_goes_through_a_real_smtp_server(sunrise, reference_campaign):
+    handler = Collect()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    try:
+        smtp = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": port},
+            }
+        }
+        with override_settings(MAILERS=smtp):
+            build_report_email(
+                sunrise, JANUARY, recipients=["owner@client.test", "boss@client.test"]
+            ).send()
+    finally:
+        controller.stop()
+
+    [envelope] = handler.envelopes
+    assert sorted(envelope.rcpt_tos) == ["boss@client.test", "owner@client.test"]
+    received = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    assert received["Subject"] == "Sunrise Realty report: Jan 1 – Jan 31, 2026"
+    assert received["To"] == "owner@client.test, boss@client.test"
+    text = received.get_body(("plain",)).get_content()
+    html = received.get_body(("html",)).get_content()
+    assert "- ROI: 260.0 %" in text
+    assert "$41.67" in html
+    [attachment] = list(received.iter_attachments())
+    assert attachment.get_content_type() == "application/pdf"
+    assert attachment.get_filename() == "sunrise-realty-report-2026-01-01-2026-01-31.pdf"
+    assert "260.0 %" in pdf_text(attachment.get_content())
+    assert "$41.67" in pdf_text(attachment.get_content())
+
+
+# --- manage.py send_report ------------------------------------------------------------------
+
+
+def test_send_report_to_given_addresses(sunrise, reference_campaign, mailoutbox, capsys):
+    call_command(
+        "send_report",
+        "sunrise-realty",
+        "--to",
+        "a@x.test",
+        "--to",
+        "b@y.test",
+        "--start",
+        "2026-01-01",
+        "--end",
+        "2026-01-31",
+    )
+
+    [message] = mailoutbox
+    assert message.to == ["a@x.test", "b@y.test"]
+    assert "- ROI: 260.0 %" in message.body
+    assert capsys.readouterr().out.strip() == (
+        "Sent the Sunrise Realty report (Jan 1 – Jan 31, 2026) to a@x.test, b@y.test"
+    )
+
+
+def test_send_report_defaults_to_the_managers(sunrise, mailoutbox, capsys):
+    for name, role, address in [
+        ("m1", "manager", "m1@sunrise.test"),
+        ("m2", "manager", ""),  # no address: left out
+        ("v1", "viewer", "viewer@sunrise.test"),  # a viewer: left out
+    ]:
+        MembershipFactory(
+            user=UserFactory(username=name, email=address), location=sunrise, role=role
+        )
+    MembershipFactory(user=UserFactory(username="h1", email="h1@harbor.test"))  # elsewhere
+
+    call_command("send_report", "sunrise-realty", "--period", "last_month")
+
+    [message] = mailoutbox
+    assert message.to == ["m1@sunrise.test"]
+    period = report_period("last_month", today=sunrise.today())
+    assert f"({period_dates(period)}) to m1@sunrise.test" in capsys.readouterr().out
+
+
+def test_send_report_refuses_an_unknown_slug(db, mailoutbox):
+    with pytest.raises(CommandError, match="No location with slug “nowhere”"):
+        call_command("send_report", "nowhere", "--to", "a@x.test")
+    assert mailoutbox == []
+
+
+def test_send_report_refuses_a_bad_address(sunrise, mailoutbox):
+    with pytest.raises(CommandError, match="“a@” is not a valid e-mail address"):
+        call_command("send_report", "sunrise-realty", "--to", "ok@x.test", "--to", "a@")
+    assert mailoutbox == []
+
+
+def test_send_report_needs_somebody_to_send_to(sunrise, sunrise_manager, mailoutbox):
+    assert sunrise_manager.email == ""
+    with pytest.raises(CommandError, match="Nobody to send the Sunrise Realty report to"):
+        call_command("send_report", "sunrise-realty")
+    assert mailoutbox == []
