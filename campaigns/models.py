@@ -480,3 +480,31 @@ class Invitation(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None
+
+
+class ScheduledRun(models.Model):
+    """One piece of due work, enqueued once: the scheduler's guard against doing it twice.
+
+    The scheduler inserts (kind, key, due_at) before it enqueues; a second scheduler (or a
+    restarted one) that finds the same work due fails the unique constraint and enqueues nothing.
+    Not tenant-owned: ``key`` names the location (or schedule) and the task enters its scope.
+    """
+
+    kind = models.CharField(max_length=50)
+    key = models.CharField(max_length=200)
+    due_at = models.DateTimeField()
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    task_id = models.CharField(max_length=64, null=True, blank=True)
+    # True when the work was found more than a day late (the scheduler was down) and not run.
+    skipped = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-due_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "due_at"], name="scheduledrun_once_per_due_time"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} due {self.due_at:%Y-%m-%d %H:%M %Z}"

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "campaigns.apps.ScopedAdminConfig",
     "campaigns.apps.CampaignsConfig",
 ]
@@ -209,6 +210,22 @@ INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
 API_RATE_LIMIT_REQUESTS = env.int("API_RATE_LIMIT_REQUESTS", default=120)
 API_RATE_LIMIT_WINDOW = env.int("API_RATE_LIMIT_WINDOW", default=60)
 API_RATE_LIMIT_CACHE = env.str("API_RATE_LIMIT_CACHE", default="default")
+
+# Background work (django.tasks): the database backend of django-tasks-db keeps tasks in a
+# table that `manage.py db_worker` runs; `manage.py run_scheduler` enqueues due work. The test
+# suite runs tasks inline (ImmediateBackend) unless a test chooses the database backend.
+TASKS = {
+    "default": {
+        "BACKEND": env.str(
+            "TASKS_BACKEND",
+            default=(
+                "django.tasks.backends.immediate.ImmediateBackend"
+                if TESTING
+                else "django_tasks_db.DatabaseBackend"
+            ),
+        )
+    }
+}
 
 # CSV import: the largest file accepted, and where uploads wait (on this server's disk) between
 # their preview and their commit. Staged files are deleted on commit and expire after a day.

@@ -1,0 +1,66 @@
+"""Enqueue due work (daily checks, and later alerts and reports): every minute, or once.
+
+    manage.py run_scheduler            loop: one pass a minute until Ctrl-C (or SIGTERM)
+    manage.py run_scheduler --once     one pass, then exit (for cron)
+    manage.py run_scheduler --sync     run due tasks in this process instead of enqueuing them
+                                       (a cron-only host with no worker)
+
+Safe beside another scheduler or after a restart: each occurrence is claimed by a unique row.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from campaigns.scheduling import run_due_work
+
+INTERVAL_SECONDS = 60
+
+
+class Command(BaseCommand):
+    help = "Enqueue due background work every minute (or once with --once; in-process with --sync)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--once", action="store_true", help="Evaluate once and exit.")
+        parser.add_argument(
+            "--sync",
+            action="store_true",
+            help="Run due tasks in this process instead of enqueuing them for the worker.",
+        )
+
+    def handle(self, *args, once: bool, sync: bool, **options):
+        if once:
+            self.tick(sync)
+            return
+        stop = threading.Event()
+
+        def request_stop(signum, frame):
+            stop.set()
+
+        previous = signal.signal(signal.SIGTERM, request_stop)
+        mode = "running due work in-process" if sync else "enqueuing due work"
+        self.stdout.write(f"Scheduler started: {mode} every {INTERVAL_SECONDS} s (Ctrl-C stops).")
+        try:
+            while not stop.is_set():
+                started = time.monotonic()
+                close_old_connections()
+                try:
+                    self.tick(sync)
+                except Exception as exc:  # a database hiccup must not end the loop
+                    self.stderr.write(f"Scheduler pass failed: {exc!r}; next try in a minute.")
+                close_old_connections()
+                stop.wait(max(0.0, INTERVAL_SECONDS - (time.monotonic() - started)))
+        except KeyboardInterrupt:
+            pass
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+        self.stdout.write("Scheduler stopped.")
+
+    def tick(self, sync: bool) -> None:
+        outcome = run_due_work(sync=sync)
+        self.stdout.write(f"Scheduler: {outcome}")

@@ -1,0 +1,261 @@
+"""Background work: the scheduler's once-only guard, catch-up, the daily-checks task in its
+location's scope, run_scheduler --once --sync, and one task through the real database worker."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from datetime import UTC, datetime, timedelta
+from uuid import UUID
+
+import pytest
+from asgiref.local import Local
+from django.conf import settings
+from django.core.management import call_command
+from django.tasks import TaskResultStatus, task_backends
+from django.tasks.signals import task_finished
+from django_tasks_db.models import DBTaskResult
+
+from campaigns import scheduling
+from campaigns.models import Campaign, ScheduledRun
+from campaigns.tasks import run_daily_checks
+from tests.factories import CampaignFactory, LocationFactory
+
+# 2026-03-10 11:30 UTC is 07:30 in New York (EDT): the day's 06:00 check (10:00 UTC) is due.
+NOW = datetime(2026, 3, 10, 11, 30, tzinfo=UTC)
+DUE_TODAY = datetime(2026, 3, 10, 10, 0, tzinfo=UTC)
+DUE_YESTERDAY = datetime(2026, 3, 9, 10, 0, tzinfo=UTC)
+
+
+def reset_task_backends():
+    """django.tasks caches its backends and does not watch TASKS: forget them."""
+    task_backends.__dict__.pop("settings", None)
+    task_backends._settings = None
+    task_backends._connections = Local(task_backends.thread_critical)
+
+
+@pytest.fixture
+def database_backend(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    reset_task_backends()
+    yield
+    reset_task_backends()
+
+
+@pytest.fixture
+def finished():
+    """The results of the tasks that finished (run by the immediate backend or the worker)."""
+    results = []
+
+    def collect(sender, task_result, **kwargs):
+        results.append(task_result)
+
+    task_finished.connect(collect)
+    yield results
+    task_finished.disconnect(collect)
+
+
+@pytest.fixture
+def new_york(db):
+    location = LocationFactory(slug="ny-homes", time_zone="America/New_York")
+    CampaignFactory.create_batch(2, location=location)
+    CampaignFactory(location=location, status=Campaign.Status.PAUSED)
+    return location
+
+
+@pytest.fixture
+def other(db):
+    location = LocationFactory(slug="other-homes", time_zone="America/New_York")
+    CampaignFactory.create_batch(5, location=location)
+    return location
+
+
+def test_scheduler_enqueues_a_due_daily_check_once(new_york, finished):
+    outcome = scheduling.run_due_work(NOW)
+
+    assert [(w.kind, w.key, w.due_at) for w in outcome.enqueued] == [
+        ("daily_checks", str(new_york.pk), DUE_TODAY)
+    ]
+    run = ScheduledRun.objects.get(skipped=False)
+    assert (run.kind, run.key, run.due_at) == ("daily_checks", str(new_york.pk), DUE_TODAY)
+    assert run.task_id
+    # The immediate backend ran it: two active campaigns checked (the paused one is not).
+    assert [(r.status, r.return_value, r.args) for r in finished] == [
+        (TaskResultStatus.SUCCESSFUL, 2, [new_york.pk])
+    ]
+
+
+def test_next_check_not_due_before_six_local_time(new_york, finished):
+    scheduling.run_due_work(DUE_YESTERDAY + timedelta(minutes=1))
+    # 09:59 UTC is 05:59 in New York: today's check is not due yet, yesterday's is done.
+    outcome = scheduling.run_due_work(DUE_TODAY - timedelta(minutes=1))
+    assert outcome.enqueued == []
+    assert [r.args for r in finished] == [[new_york.pk]]
+
+
+def test_second_pass_and_restarted_scheduler_enqueue_nothing_more(new_york, finished):
+    scheduling.run_due_work(NOW)
+    again = scheduling.run_due_work(NOW)
+    restarted = scheduling.run_due_work(NOW + timedelta(minutes=7))
+
+    assert again.enqueued == [] and restarted.enqueued == []
+    assert again.already_done == 2 and restarted.already_done == 2  # today's, yesterday's skip
+    assert ScheduledRun.objects.filter(skipped=False).count() == 1
+    assert len(finished) == 1
+
+
+def run_manage(db_file, *args, timeout=60):
+    """``manage.py ARGS`` in a new process on the SQLite file ``db_file``, tasks in the database."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{db_file}",
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "DEBUG": "false",
+    }
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def finish(process, timeout=60):
+    out, _ = process.communicate(timeout=timeout)
+    assert process.returncode == 0, out
+    return out
+
+
+def test_two_scheduler_processes_then_the_real_worker(tmp_path):
+    """Two schedulers started together on one SQLite file enqueue the day's check once; the
+    real worker (``db_worker --batch``, another process) runs it: SUCCESSFUL, its value kept."""
+    db_file = tmp_path / "scheduler.sqlite3"
+    finish(run_manage(db_file, "migrate", "-v0"))
+    finish(
+        run_manage(
+            db_file,
+            "shell",
+            "-c",
+            "from tests.factories import LocationFactory, CampaignFactory;"
+            "CampaignFactory.create_batch(4, location=LocationFactory(slug='twin'))",
+        )
+    )
+
+    first, second = (
+        run_manage(db_file, "run_scheduler", "--once"),
+        run_manage(db_file, "run_scheduler", "--once"),
+    )
+    outputs = [finish(first), finish(second)]
+    assert sorted("Scheduler: enqueued 1," in out for out in outputs) == [False, True]
+    assert (
+        sum("Scheduler: enqueued 0, ran 0, failed 0, already done" in out for out in outputs) == 1
+    )
+
+    worker = finish(
+        run_manage(db_file, "db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    )
+    assert "state=SUCCESSFUL" in worker
+
+    with closing(sqlite3.connect(db_file)) as db:
+        runs = db.execute(
+            "SELECT task_id FROM campaigns_scheduledrun WHERE kind = 'daily_checks' AND NOT skipped"
+        ).fetchall()
+        tasks = db.execute(
+            "SELECT id, status, return_value FROM django_tasks_database_dbtaskresult"
+        ).fetchall()
+    assert len(runs) == 1
+    assert [(UUID(id), status, value) for id, status, value in tasks] == [
+        (UUID(runs[0][0]), "SUCCESSFUL", "4")
+    ]
+
+
+def test_catch_up_after_downtime_enqueues_once_and_skips_older(new_york, finished, caplog):
+    # The scheduler was down from the 8th; it comes back on the 10th at 11:30 UTC.
+    with caplog.at_level(logging.WARNING, logger="campaigns.scheduling"):
+        outcome = scheduling.run_due_work(NOW)
+
+    assert [w.due_at for w in outcome.enqueued] == [DUE_TODAY]
+    assert [w.due_at for w in outcome.skipped] == [DUE_YESTERDAY]  # 25.5 h late
+    assert "1 occurrence(s) more than 1 day, 0:00:00 late were skipped" in caplog.text
+    assert ScheduledRun.objects.get(skipped=True).due_at == DUE_YESTERDAY
+    assert ScheduledRun.objects.get(skipped=True).task_id is None
+    assert len(finished) == 1
+    # Nothing older than the look-back is even considered (the 8th's check does not appear).
+    assert not ScheduledRun.objects.filter(due_at__lt=DUE_YESTERDAY).exists()
+    # Later passes neither run the skipped one nor log it again.
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="campaigns.scheduling"):
+        later = scheduling.run_due_work(NOW + timedelta(hours=1))
+    assert later.enqueued == [] and later.skipped == []
+    assert "skipped" not in caplog.text
+    assert len(finished) == 1
+
+
+def test_catch_up_within_a_day_still_runs(new_york, finished):
+    # Down from 09:00 to 04:00 UTC the next day: the 10:00 UTC check is 18 h late, still run.
+    outcome = scheduling.run_due_work(datetime(2026, 3, 11, 4, 0, tzinfo=UTC))
+    assert [w.due_at for w in outcome.enqueued] == [DUE_TODAY]
+    assert len(finished) == 1
+
+
+def test_daily_check_runs_in_its_locations_scope_only(new_york, other):
+    # The other location has five active campaigns: none of them is counted.
+    assert run_daily_checks.call(new_york.pk) == 2
+    assert run_daily_checks.call(other.pk) == 5
+
+
+def test_daily_check_of_a_deleted_location_checks_nothing(db):
+    assert run_daily_checks.call(987654) == 0
+
+
+def test_run_scheduler_once_sync_runs_in_process(new_york, database_backend, capsys, caplog):
+    # With the database backend configured, --sync still runs the task here, enqueuing nothing.
+    with caplog.at_level(logging.INFO):
+        call_command("run_scheduler", "--once", "--sync")
+    assert "Scheduler: enqueued 0, ran 1, failed 0, already done 0" in capsys.readouterr().out
+    assert "Daily checks for ny-homes: 2 active campaign(s) checked" in caplog.text
+    assert not DBTaskResult.objects.exists()
+    run = ScheduledRun.objects.get(skipped=False)
+    assert run.task_id is None
+
+    call_command("run_scheduler", "--once", "--sync")
+    assert "ran 0, failed 0, already done" in capsys.readouterr().out
+    assert ScheduledRun.objects.filter(skipped=False).count() == 1
+
+
+def test_run_scheduler_once_enqueues_for_the_worker(new_york, database_backend, capsys):
+    call_command("run_scheduler", "--once")
+    assert "Scheduler: enqueued 1, ran 0" in capsys.readouterr().out
+    queued = DBTaskResult.objects.get()
+    assert queued.task_path == "campaigns.tasks.run_daily_checks"
+    assert queued.status == TaskResultStatus.READY
+    assert ScheduledRun.objects.get(skipped=False).task_id == str(queued.id)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_real_worker_runs_an_enqueued_task_end_to_end(database_backend):
+    location = LocationFactory(slug="worked", time_zone="UTC")
+    CampaignFactory.create_batch(3, location=location)
+    result = run_daily_checks.enqueue(location.pk)
+    assert result.status == TaskResultStatus.READY
+
+    handlers = {
+        sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)
+    }
+    try:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+    result.refresh()
+    assert result.status == TaskResultStatus.SUCCESSFUL
+    assert result.return_value == 3
+    assert result.worker_ids
