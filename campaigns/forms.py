@@ -306,14 +306,43 @@ class AcceptInvitationForm(SetPasswordForm):
         return username
 
 
-class LocationForm(forms.ModelForm):
-    """A new client location. A taken slug or external id says only "not available", never
-    whose it is (as the admin's location form)."""
+class LocationKeysMixin:
+    """A location's unique keys (slug, external id) are another tenant's when taken: a clash
+    says only "not available", never whose they are (Django's default names the model and
+    confirms the value; the external id's constraint names itself). For ModelForms of
+    Location: the web's new-location form and the admin's."""
 
     UNAVAILABLE = {
         "slug": "This slug is not available: choose another.",
         "external_id": "This external id is not available: check it in the CRM.",
     }
+
+    def _exclusions(self) -> set[str]:
+        return {*self._get_validation_exclusions(), *self.UNAVAILABLE}
+
+    def validate_unique(self):
+        try:
+            self.instance.validate_unique(exclude=self._exclusions())
+        except ValidationError as error:
+            self._update_errors(error)
+        for name, message in self.UNAVAILABLE.items():
+            value = self.cleaned_data.get(name)
+            if name not in self.fields or name in self.errors or not value:
+                continue
+            if Location.objects.filter(**{name: value}).exclude(pk=self.instance.pk).exists():
+                self.add_error(name, message)
+
+    def validate_constraints(self):
+        # The external id's unique constraint is checked above, with the neutral message.
+        try:
+            self.instance.validate_constraints(exclude=self._exclusions())
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class LocationForm(LocationKeysMixin, forms.ModelForm):
+    """A new client location. A taken slug or external id says only "not available", never
+    whose it is (LocationKeysMixin, as the admin's location form)."""
 
     class Meta:
         model = Location
@@ -342,24 +371,3 @@ class LocationForm(forms.ModelForm):
             else:
                 self.add_error("slug", "Give a slug: the name has no letters or digits to use.")
         return cleaned
-
-    def _exclusions(self) -> set[str]:
-        return {*self._get_validation_exclusions(), *self.UNAVAILABLE}
-
-    def validate_unique(self):
-        try:
-            self.instance.validate_unique(exclude=self._exclusions())
-        except ValidationError as error:
-            self._update_errors(error)
-        for name, message in self.UNAVAILABLE.items():
-            value = self.cleaned_data.get(name)
-            if name in self.errors or not value:
-                continue
-            if Location.objects.filter(**{name: value}).exists():
-                self.add_error(name, message)
-
-    def validate_constraints(self):
-        try:
-            self.instance.validate_constraints(exclude=self._exclusions())
-        except ValidationError as error:
-            self._update_errors(error)

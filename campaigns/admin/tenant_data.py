@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils.html import format_html
@@ -23,47 +22,19 @@ from campaigns.forms import (
     FunnelStageAdminForm,
     FunnelStageForm,
     FunnelStageFormSet,
+    LocationKeysMixin,
 )
 from campaigns.metrics import CATALOGUE
 from campaigns.models import Campaign, DailyMetric, FunnelStage, Location
 from campaigns.tenancy import locations_for, managed_locations_for
 
 
-class LocationAdminForm(forms.ModelForm):
-    """A location's unique keys (slug, external id) are another tenant's when taken: a clash
-    says only "not available", never whose they are (Django's default names the model and
-    confirms the value; the external id's constraint names itself)."""
-
-    UNAVAILABLE = {
-        "slug": "This slug is not available: choose another.",
-        "external_id": "This external id is not available: check it in the CRM.",
-    }
+class LocationAdminForm(LocationKeysMixin, forms.ModelForm):
+    """The admin's location form: a taken slug or external id says only "not available"."""
 
     class Meta:
         model = Location
         fields = ["name", "slug", "external_id", "currency", "time_zone"]
-
-    def _exclusions(self) -> set[str]:
-        return {*self._get_validation_exclusions(), *self.UNAVAILABLE}
-
-    def validate_unique(self):
-        try:
-            self.instance.validate_unique(exclude=self._exclusions())
-        except ValidationError as error:
-            self._update_errors(error)
-        for name, message in self.UNAVAILABLE.items():
-            value = self.cleaned_data.get(name)
-            if name not in self.fields or name in self.errors or not value:
-                continue
-            if Location.objects.filter(**{name: value}).exclude(pk=self.instance.pk).exists():
-                self.add_error(name, message)
-
-    def validate_constraints(self):
-        # The external id's unique constraint is checked above, with the neutral message.
-        try:
-            self.instance.validate_constraints(exclude=self._exclusions())
-        except ValidationError as error:
-            self._update_errors(error)
 
 
 @admin.register(Location)
