@@ -2,8 +2,10 @@
 
 import email
 import email.policy
+import http.server
 import io
 import socket
+import threading
 from datetime import date
 from decimal import Decimal
 
@@ -18,7 +20,7 @@ from campaigns import services
 from campaigns.periods import Period
 from campaigns.reporting import build_report_email, render_report_pdf, report_period
 from campaigns.reporting.content import report_context
-from campaigns.reporting.pdf import OfflineFetchRefused, refuse_urls
+from campaigns.reporting.pdf import OfflineFetchRefused, html_to_pdf, refuse_urls
 from campaigns.reporting.periods import period_dates
 from tests.factories import MembershipFactory, UserFactory
 
@@ -144,9 +146,36 @@ def test_a_bad_address_is_refused(sunrise):
         build_report_email(sunrise, JANUARY, recipients=["not-an-address"])
 
 
-def test_weasyprint_is_given_no_url_to_fetch():
+def test_weasyprint_fetches_no_url():
+    """An image or stylesheet that slipped into the HTML is not requested: a local web server
+    started here sees no request, and the PDF is still made."""
+    requests = []
+
+    class Count(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Count)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        pdf = html_to_pdf(
+            f'<link rel="stylesheet" href="{base}/x.css"><p>Figures</p><img src="{base}/x.png">'
+        )
+    finally:
+        server.shutdown()
+        server.server_close()
+
+    assert requests == []
+    assert "Figures" in pdf_text(pdf)
     with pytest.raises(OfflineFetchRefused):
-        refuse_urls("https://example.com/tracker.png")
+        refuse_urls(f"{base}/x.png")
 
 
 @pytest.mark.parametrize(
