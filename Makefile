@@ -74,9 +74,14 @@ FORCE:
 
 # ---------------------------------------------------------------- app
 
-run: $(BASE_STAMP) pdf-deps ## Migrate, seed demo data (prints the logins), serve on 127.0.0.1:$PORT
+# The task worker and the scheduler run in the background beside the web server; the trap
+# stops them (SIGTERM: each finishes its current task or pass) when the server ends or on Ctrl-C.
+run: $(BASE_STAMP) pdf-deps ## Migrate, seed demo data (prints the logins), serve on 127.0.0.1:$PORT with the task worker and scheduler
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py seed_demo
+	@trap 'kill $$(jobs -p) 2>/dev/null || true; wait' EXIT; trap 'exit 130' INT TERM; \
+	$(RUN_ENV) $(PY) manage.py db_worker --no-reload --no-startup-delay & \
+	$(RUN_ENV) $(PY) manage.py run_scheduler & \
 	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 migrate: $(BASE_STAMP) ## Apply database migrations

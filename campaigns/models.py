@@ -494,7 +494,7 @@ class ScheduledRun(models.Model):
     key = models.CharField(max_length=200)
     due_at = models.DateTimeField()
     enqueued_at = models.DateTimeField(default=timezone.now)
-    task_id = models.CharField(max_length=64, null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)  # empty: run in-process or skipped
     # True when the work was found more than a day late (the scheduler was down) and not run.
     skipped = models.BooleanField(default=False)
 

@@ -185,7 +185,7 @@ def test_catch_up_after_downtime_enqueues_once_and_skips_older(new_york, finishe
     assert [w.due_at for w in outcome.skipped] == [DUE_YESTERDAY]  # 25.5 h late
     assert "1 occurrence(s) more than 1 day, 0:00:00 late were skipped" in caplog.text
     assert ScheduledRun.objects.get(skipped=True).due_at == DUE_YESTERDAY
-    assert ScheduledRun.objects.get(skipped=True).task_id is None
+    assert ScheduledRun.objects.get(skipped=True).task_id == ""
     assert len(finished) == 1
     # Nothing older than the look-back is even considered (the 8th's check does not appear).
     assert not ScheduledRun.objects.filter(due_at__lt=DUE_YESTERDAY).exists()
@@ -223,7 +223,7 @@ def test_run_scheduler_once_sync_runs_in_process(new_york, database_backend, cap
     assert "Daily checks for ny-homes: 2 active campaign(s) checked" in caplog.text
     assert not DBTaskResult.objects.exists()
     run = ScheduledRun.objects.get(skipped=False)
-    assert run.task_id is None
+    assert run.task_id == ""
 
     call_command("run_scheduler", "--once", "--sync")
     assert "ran 0, failed 0, already done" in capsys.readouterr().out
