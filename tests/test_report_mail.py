@@ -127,6 +127,18 @@ def test_another_locations_campaign_never_appears(sunrise, reference_campaign, s
     assert SENTINEL in pdf_text(render_report_pdf(sentinel.location, JANUARY))
 
 
+def test_another_locations_campaign_cannot_be_chosen(sunrise, reference_campaign, sentinel):
+    message = build_report_email(
+        sunrise, JANUARY, campaigns=[sentinel], recipients=["owner@client.test"]
+    )
+    text, html, _, pdf, _ = parts(message)
+
+    for part in (text, html, pdf_text(pdf)):
+        assert SENTINEL not in part
+        assert "98,765" not in part
+    assert "- Revenue: $0.00" in text
+
+
 def test_the_report_of_chosen_campaigns_leaves_the_others_out(
     sunrise, reference_campaign, overspent
 ):
