@@ -146,12 +146,21 @@ class Overview:
 
 
 def location_overview(
-    location: Location, period: Period, *, today: date | None = None, top: int = 3
+    location: Location,
+    period: Period,
+    *,
+    today: date | None = None,
+    top: int = 3,
+    campaign_ids: Iterable[int] | None = None,
 ) -> Overview:
     """Everything the overview page shows, in a constant number of queries: the headline
-    figures are the sums of the campaigns' (every daily row belongs to one campaign)."""
+    figures are the sums of the campaigns' (every daily row belongs to one campaign). Given
+    ``campaign_ids``, the overview of only those campaigns of the location (a report's choice)."""
     with scope(location):
-        reports = campaign_reports(Campaign.objects.for_location(location), period, today=today)
+        campaigns = Campaign.objects.for_location(location)
+        if campaign_ids is not None:
+            campaigns = campaigns.filter(pk__in=list(campaign_ids))
+        reports = campaign_reports(campaigns, period, today=today)
     current = sum((r.totals for r in reports), Totals())
     before = sum((r.previous.totals for r in reports), Totals())
     channels = channel_analytics(location, period, reports=reports)

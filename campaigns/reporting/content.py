@@ -9,12 +9,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from campaigns import display, recommendations
-from campaigns.analytics.channels import channel_analytics
-from campaigns.analytics.comparison import ranked
-from campaigns.analytics.figures import Metrics, PeriodFigures, Totals
+from campaigns import display
 from campaigns.analytics.locations import Overview, location_overview
-from campaigns.analytics.reports import campaign_reports
 from campaigns.analytics.results import CampaignReport
 from campaigns.metrics import CATALOGUE, HEADLINE
 from campaigns.models import Campaign, Location
@@ -32,28 +28,8 @@ def report_overview(
     location: Location, period: Period, campaigns: Iterable[Campaign | int] | None = None
 ) -> Overview:
     """The location's overview, or that of only ``campaigns`` (of this location) when given."""
-    if campaigns is None:
-        return location_overview(location, period, top=TOP_CAMPAIGNS)
-    ids = [c if isinstance(c, int) else c.pk for c in campaigns]
-    with scope(location):
-        chosen = Campaign.objects.for_location(location).filter(pk__in=ids)
-        reports = campaign_reports(chosen, period)
-    current = sum((r.totals for r in reports), Totals())
-    before = sum((r.previous.totals for r in reports), Totals())
-    channels = channel_analytics(location, period, reports=reports)
-    by_roi = [r for r in ranked(reports, "roi") if r.metrics.roi is not None]
-    best = by_roi[:TOP_CAMPAIGNS]
-    recs = [rec for r in reports for rec in r.recommendations] + channels.recommendations
-    return Overview(
-        figures=PeriodFigures(period, current, Metrics.of(current)),
-        previous=PeriodFigures(period.previous(), before, Metrics.of(before)),
-        reports=reports,
-        channels=channels,
-        best=best,
-        worst=[r for r in reversed(by_roi[-TOP_CAMPAIGNS:]) if r not in best],
-        pacing_warnings=[r for r in reports if r.pacing is not None and r.pacing.off_plan],
-        recommendations=recommendations.consolidate(recs),
-    )
+    ids = None if campaigns is None else [c if isinstance(c, int) else c.pk for c in campaigns]
+    return location_overview(location, period, top=TOP_CAMPAIGNS, campaign_ids=ids)
 
 
 def report_context(
