@@ -16,15 +16,16 @@ from uuid import UUID
 import pytest
 from asgiref.local import Local
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.tasks import TaskResultStatus, task_backends
 from django.tasks.signals import task_finished
 from django_tasks_db.models import DBTaskResult
 
 from campaigns import scheduling
-from campaigns.models import Campaign, ScheduledRun
+from campaigns.models import Campaign, Membership, ScheduledRun
 from campaigns.tasks import run_daily_checks
-from tests.factories import CampaignFactory, LocationFactory
+from tests.factories import CampaignFactory, LocationFactory, MembershipFactory, UserFactory
 
 # 2026-03-10 11:30 UTC is 07:30 in New York (EDT): the day's 06:00 check (10:00 UTC) is due.
 NOW = datetime(2026, 3, 10, 11, 30, tzinfo=UTC)
@@ -259,3 +260,30 @@ def test_real_worker_runs_an_enqueued_task_end_to_end(database_backend):
     assert result.status == TaskResultStatus.SUCCESSFUL
     assert result.return_value == 3
     assert result.worker_ids
+
+
+SCHEDULED_RUNS = "/admin/campaigns/scheduledrun/"
+TASK_RESULTS = "/admin/django_tasks_database/dbtaskresult/"
+
+
+def test_admin_shows_background_work_to_superusers_only_and_read_only(client, new_york, sunrise):
+    scheduling.run_due_work(NOW)
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    # Staff with every permission there is, but no superuser: task rows and runs stay hidden.
+    staff = UserFactory(username="staff", is_staff=True)
+    staff.user_permissions.set(Permission.objects.all())
+    MembershipFactory(user=staff, location=sunrise, role=Membership.Role.MANAGER)
+
+    client.force_login(staff)
+    assert client.get(SCHEDULED_RUNS).status_code == 403
+    assert client.get(TASK_RESULTS).status_code == 403
+
+    client.force_login(root)
+    page = client.get(SCHEDULED_RUNS)
+    assert page.status_code == 200
+    assert "daily_checks" in page.content.decode()
+    assert client.get(TASK_RESULTS).status_code == 200
+    run = ScheduledRun.objects.get(key=str(new_york.pk), skipped=False)
+    assert client.get(f"{SCHEDULED_RUNS}add/").status_code == 403
+    assert client.post(f"{SCHEDULED_RUNS}{run.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert ScheduledRun.objects.filter(pk=run.pk).exists()

@@ -15,6 +15,8 @@ from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from campaigns import tokens
 from campaigns.admin.roles import (
@@ -23,7 +25,7 @@ from campaigns.admin.roles import (
     SuperuserOnlyMixin,
     manages,
 )
-from campaigns.models import ApiToken, Invitation, Membership
+from campaigns.models import ApiToken, Invitation, Membership, ScheduledRun
 from campaigns.tenancy import locations_for, managed_locations_for, users_visible_to
 
 User = get_user_model()
@@ -236,3 +238,32 @@ for model, model_admin in [
     if admin.site.is_registered(model):  # AXES_ENABLE_ADMIN
         admin.site.unregister(model)
         admin.site.register(model, model_admin)
+
+
+# Background work is agency-wide: a task row names its location only in its arguments, and its
+# return value or traceback may carry any location's data. Only a superuser sees the task rows
+# and the scheduler's record of what it enqueued; both are read-only here.
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(SuperuserOnlyMixin, admin.ModelAdmin):
+    list_display = ["kind", "key", "due_at", "enqueued_at", "task_id", "skipped"]
+    list_filter = ["kind", "skipped"]
+    search_fields = ["key", "task_id"]
+    date_hierarchy = "due_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SuperuserDBTaskResultAdmin(SuperuserOnlyMixin, DBTaskResultAdmin):
+    pass
+
+
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, SuperuserDBTaskResultAdmin)
