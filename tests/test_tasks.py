@@ -287,3 +287,17 @@ def test_admin_shows_background_work_to_superusers_only_and_read_only(client, ne
     assert client.get(f"{SCHEDULED_RUNS}add/").status_code == 403
     assert client.post(f"{SCHEDULED_RUNS}{run.pk}/delete/", {"post": "yes"}).status_code == 403
     assert ScheduledRun.objects.filter(pk=run.pk).exists()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_scheduler_loop_stops_cleanly_on_a_signal(tmp_path, stop):
+    db_file = tmp_path / "loop.sqlite3"
+    finish(run_manage(db_file, "migrate", "-v0"))
+    loop = run_manage(db_file, "run_scheduler")
+    first_pass = ""
+    while "Scheduler: " not in first_pass:  # the first pass, then it sleeps for a minute
+        first_pass = loop.stdout.readline()
+        assert first_pass, "the scheduler ended before its first pass"
+    loop.send_signal(stop)
+    out = finish(loop, timeout=10)
+    assert out.strip().endswith("Scheduler stopped.")
