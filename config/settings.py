@@ -243,4 +243,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Django's own console handler (DEBUG only) would print its records a second time.
+        "django": {"handlers": [], "propagate": True},
+        # WeasyPrint narrates every step of every PDF at INFO.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
