@@ -1,9 +1,29 @@
-"""Navigation for every page: the locations the signed-in user can switch to."""
+"""Navigation for every page: the locations the signed-in user can switch to, and the count of
+the current location's open, unacknowledged alerts (the header's badge)."""
 
-from campaigns.tenancy import locations_for
+from django.utils.functional import SimpleLazyObject
+
+from campaigns.tenancy import active_scope, locations_for
+
+
+def _open_alerts(slug: str) -> int:
+    """One COUNT query, through the scoped manager: pages under /l/<slug>/ render inside the
+    location's scope (LocationRequiredMixin); outside a scope (a 404 for a non-member) it is 0."""
+    from campaigns.models import Alert
+
+    if active_scope() is None:
+        return 0
+    return Alert.objects.filter(
+        location__slug=slug, resolved_at__isnull=True, acknowledged_at__isnull=True
+    ).count()
 
 
 def navigation(request):
     if not request.user.is_authenticated:
         return {}
-    return {"user_locations": locations_for(request.user).only("name", "slug")}
+    context = {"user_locations": locations_for(request.user).only("name", "slug")}
+    match = getattr(request, "resolver_match", None)
+    slug = match.kwargs.get("slug") if match else None
+    if slug:
+        context["open_alert_count"] = SimpleLazyObject(lambda: _open_alerts(slug))
+    return context

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign, DailyMetric, FunnelStage, Location
+from campaigns.tasks import evaluate_after_commit
 from campaigns.tenancy import scope
 
 CAMPAIGN_FIELDS = Campaign.EDITABLE_FIELDS
@@ -136,6 +137,7 @@ def record_rows(*, location: Location, rows: Iterable[Mapping[str, object]]) -> 
                 unique_fields=["location", "campaign", "date"],
                 update_fields=list(DailyMetric.NUMBER_FIELDS),
             )
+            evaluate_after_commit(location.pk)
     return metrics
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 
+from django.db import transaction
 from django.tasks import task
 
+from campaigns.alerts import evaluate_alerts
 from campaigns.models import Campaign, Location
 from campaigns.tenancy import scope
 
@@ -18,16 +20,44 @@ logger = logging.getLogger(__name__)
 
 @task
 def run_daily_checks(location_id: int) -> int:
-    """The daily checks of one location: returns how many active campaigns were checked.
-
-    For now it evaluates nothing (the alert rules come later); it proves the plumbing: the
-    worker runs it once a day per location, inside that location's scope only.
-    """
+    """The daily checks of one location: evaluates its alerts (campaigns.alerts) and returns
+    how many active campaigns were checked. Runs inside that location's scope only."""
     location = Location.objects.filter(pk=location_id).first()
     if location is None:
         logger.warning("Daily checks: location %s no longer exists; nothing to check", location_id)
         return 0
     with scope(location):
         checked = Campaign.objects.active().count()
-    logger.info("Daily checks for %s: %d active campaign(s) checked", location.slug, checked)
+        opened, resolved = evaluate_alerts(location)
+    logger.info(
+        "Daily checks for %s: %d active campaign(s) checked, %d alert(s) opened, %d resolved",
+        location.slug,
+        checked,
+        opened,
+        resolved,
+    )
     return checked
+
+
+@task
+def evaluate_location_alerts(location_id: int) -> list[int]:
+    """Evaluate one location's alerts after a write changed its numbers: [opened, resolved]."""
+    location = Location.objects.filter(pk=location_id).first()
+    if location is None:
+        return [0, 0]
+    return list(evaluate_alerts(location))
+
+
+def evaluate_after_commit(location_id: int) -> None:
+    """After the current transaction commits, evaluate the location's alerts in the background
+    (inline with the immediate backend), once per transaction however many writes it made. A
+    failure to enqueue is logged (robust), never breaks the write that has been committed."""
+    connection = transaction.get_connection()
+    if any(getattr(f, "alerts_for", None) == location_id for _, f, _ in connection.run_on_commit):
+        return
+
+    def enqueue() -> None:
+        evaluate_location_alerts.enqueue(location_id)
+
+    enqueue.alerts_for = location_id
+    transaction.on_commit(enqueue, robust=True)

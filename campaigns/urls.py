@@ -3,6 +3,7 @@
 from django.urls import path
 
 from campaigns.views import (
+    alerts,
     campaigns,
     channels,
     compare,
@@ -46,3 +47,4 @@ urlpatterns = [
 
 # Data in and out: each area's module declares its own patterns (in this namespace).
 urlpatterns += imports.urlpatterns + exports.urlpatterns + tokens.urlpatterns + members.urlpatterns
+urlpatterns += alerts.urlpatterns

@@ -276,6 +276,12 @@ TABLE: dict[str, Expect] = {
     "l/<slug:slug>/settings/members/invitations/revoke/": Expect(
         MANAGER, fill={"slug": LOCATION}, ok={"GET": 405, "POST": Redirect("campaigns:members")}
     ),
+    # --- Alerts (the alert is a POST field: an unknown one, or another location's, is "not
+    # found" in a message on the inbox; tests/test_alerts.py)
+    "l/<slug:slug>/alerts/": Expect(MEMBER, fill={"slug": LOCATION}, ok=PAGE, shows=True),
+    "l/<slug:slug>/alerts/acknowledge/": Expect(
+        MANAGER, fill={"slug": LOCATION}, ok={"GET": 405, "POST": Redirect("campaigns:alerts")}
+    ),
     # An invitation link that is not valid: 400 for anybody, signed in or not.
     "accounts/invitation/<str:token>/": Expect(
         PUBLIC, fill={"token": RESET_TOKEN}, ok={"GET": 400, "POST": 400}

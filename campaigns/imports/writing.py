@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from campaigns.imports.planning import ImportPlan, plan_import
 from campaigns.imports.reading import ImportRefused, ParsedFile, plural
 from campaigns.models import Campaign, DailyMetric, Location
+from campaigns.tasks import evaluate_after_commit
 from campaigns.tenancy import scope
 
 #: How often a commit plans again when the location's data changed while it planned.
@@ -142,6 +143,7 @@ def _write(plan: ImportPlan, *, location: Location, campaigns: list[Campaign]) -
                 rows[index][1] = created[name]
             with connection.cursor() as cursor:
                 cursor.executemany(_upsert_sql(), rows)
+            evaluate_after_commit(location.pk)
     except IntegrityError:
         # Another write took a campaign name or broke a rule at the same moment (the check
         # above sees every change on SQLite, whose write lock is taken at BEGIN).

@@ -17,6 +17,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from campaigns import services
+from campaigns.alerts import evaluate_alerts
 from campaigns.demo_data import (
     CAMPAIGNS,
     DEFAULT_PASSWORD,
@@ -68,6 +69,8 @@ class Command(BaseCommand):
             for demo in CAMPAIGNS[slug]:
                 seed_campaign(location, today, demo)
         seed_reference(locations["sunrise-realty"])
+        for location in locations.values():
+            evaluate_alerts(location)  # the inbox shows the demo's alerts right away
 
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all):"))
         self.stdout.write(f"  password: {password}")

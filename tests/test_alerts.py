@@ -1,0 +1,333 @@
+"""Built-in alerts: each condition opens one alert per episode, which resolves when the condition
+stops; the inbox, its badge and acknowledging; evaluation after a write and by the daily checks."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from campaigns import services
+from campaigns.alerts import evaluate_alerts
+from campaigns.models import Alert, Campaign
+from campaigns.tasks import run_daily_checks
+from campaigns.tenancy import scope, scopes_disabled
+from tests.factories import CampaignFactory, DailyMetricFactory
+
+TODAY = date(2026, 3, 10)
+
+
+def campaign(location, **fields) -> Campaign:
+    defaults = {"start_date": date(2026, 3, 1), "budget": Decimal("1000.00"), "end_date": None}
+    return CampaignFactory(location=location, **{**defaults, **fields})
+
+
+def spent(c: Campaign, amount: str, day: date = date(2026, 3, 9), **numbers) -> None:
+    numbers = {"leads": 0, "qualified_leads": 0, "hot_leads": 0, "conversions": 0, **numbers}
+    numbers.setdefault("revenue", Decimal("0"))
+    DailyMetricFactory(campaign=c, date=day, spend=Decimal(amount), **numbers)
+
+
+def alerts(location, **filters) -> list[Alert]:
+    with scope(location):
+        return list(Alert.objects.filter(**filters).select_related("campaign").order_by("pk"))
+
+
+def kinds(location) -> set[tuple[str, str]]:
+    return {(a.campaign.name, a.kind) for a in alerts(location, resolved_at__isnull=True)}
+
+
+# --- Conditions ---------------------------------------------------------------------------
+
+
+def test_over_budget_opens_an_alert_once_and_resolves_when_the_budget_is_raised(sunrise):
+    c = campaign(sunrise, name="Open house")
+    spent(c, "1500.00")
+
+    assert evaluate_alerts(sunrise, today=TODAY) == (1, 0)
+    [alert] = alerts(sunrise)
+    assert (alert.kind, alert.campaign_id, alert.resolved_at) == ("over_budget", c.pk, None)
+    assert "Over budget by $500.00" in alert.message
+
+    # The condition still holds: nothing new, nothing repeated.
+    assert evaluate_alerts(sunrise, today=TODAY) == (0, 0)
+    assert alerts(sunrise) == [alert]
+
+    services.update_campaign(campaign=c, budget=Decimal("2000.00"))
+    assert evaluate_alerts(sunrise, today=TODAY) == (0, 1)
+    [alert] = alerts(sunrise)
+    assert alert.resolved_at is not None
+
+    # Over again later: a new episode, a new alert.
+    spent(c, "900.00", date(2026, 3, 10))
+    assert evaluate_alerts(sunrise, today=TODAY) == (1, 0)
+    assert [a.resolved_at is None for a in alerts(sunrise)] == [False, True]
+
+
+def test_a_paused_campaign_over_budget_alerts_a_completed_one_does_not(sunrise):
+    spent(campaign(sunrise, name="Paused", status=Campaign.Status.PAUSED), "1500.00")
+    spent(campaign(sunrise, name="Done", status=Campaign.Status.COMPLETED), "1500.00")
+
+    evaluate_alerts(sunrise, today=TODAY)
+
+    assert kinds(sunrise) == {("Paused", "over_budget")}
+
+
+def test_spending_more_than_ten_percent_ahead_of_plan_alerts(sunrise):
+    # Day 10 of 30 with a $3,000 budget: $1,000 expected by now.
+    ahead = campaign(sunrise, name="Ahead", end_date=date(2026, 3, 30), budget=Decimal("3000"))
+    spent(ahead, "1150.00")
+    on_plan = campaign(sunrise, name="On plan", end_date=date(2026, 3, 30), budget=Decimal("3000"))
+    spent(on_plan, "1090.00")
+
+    evaluate_alerts(sunrise, today=TODAY)
+
+    assert kinds(sunrise) == {("Ahead", "pacing_ahead")}
+    [alert] = alerts(sunrise)
+    assert alert.message.startswith("Spending ahead of plan: $1,150.00 of $1,000.00")
+
+
+def test_behind_on_results_alerts_only_in_the_last_third(sunrise):
+    # Day 38 of 40: 95 leads expected by now, 10 recorded.
+    late = campaign(
+        sunrise,
+        name="Late",
+        start_date=date(2026, 2, 1),
+        end_date=date(2026, 3, 12),
+        budget=Decimal("10000"),
+        target_leads=100,
+    )
+    spent(late, "9400.00", leads=10)
+    # Day 10 of 61: as far behind, but early.
+    early = campaign(sunrise, name="Early", end_date=date(2026, 4, 30), target_leads=1000)
+    spent(early, "160.00", leads=1)
+
+    evaluate_alerts(sunrise, today=TODAY)
+
+    assert kinds(sunrise) == {("Late", "behind_late")}
+    [alert] = alerts(sunrise)
+    assert "Day 38 of 40" in alert.message and "Leads" in alert.message
+
+
+@pytest.mark.parametrize(
+    ("last_day", "start", "stale"),
+    [
+        (date(2026, 3, 6), date(2026, 2, 1), True),  # 4 days without data
+        (date(2026, 3, 7), date(2026, 2, 1), False),  # 3 days: not yet
+        (None, date(2026, 3, 6), True),  # nothing since it started 4 days ago
+        (None, date(2026, 3, 8), False),
+        (None, date(2026, 3, 20), False),  # not started
+    ],
+)
+def test_no_data_for_n_days_alerts(sunrise, last_day, start, stale):
+    c = campaign(sunrise, name="Feed", start_date=start, budget=Decimal("99999"))
+    if last_day:
+        spent(c, "10.00", last_day)
+
+    evaluate_alerts(sunrise, today=TODAY)
+
+    assert kinds(sunrise) == ({("Feed", "no_data")} if stale else set())
+
+
+def test_the_stale_feed_window_is_a_setting_and_data_resolves_it(sunrise, settings):
+    c = campaign(sunrise, name="Feed", start_date=date(2026, 2, 1))
+    spent(c, "10.00", date(2026, 3, 1))
+    settings.ALERT_NO_DATA_DAYS = 10
+    assert evaluate_alerts(sunrise, today=TODAY) == (0, 0)
+
+    settings.ALERT_NO_DATA_DAYS = 3
+    assert evaluate_alerts(sunrise, today=TODAY) == (1, 0)
+    assert "No data received for 9 days" in alerts(sunrise)[0].message
+
+    spent(c, "10.00", date(2026, 3, 9))
+    assert evaluate_alerts(sunrise, today=TODAY) == (0, 1)
+
+
+def test_a_paused_campaign_without_data_does_not_alert(sunrise):
+    campaign(sunrise, name="Paused", start_date=date(2026, 1, 1), status=Campaign.Status.PAUSED)
+    assert evaluate_alerts(sunrise, today=TODAY) == (0, 0)
+
+
+def test_evaluation_touches_only_its_location(sunrise, harbor):
+    spent(campaign(harbor, name="Harbor over"), "5000.00")
+    assert evaluate_alerts(sunrise, today=TODAY) == (0, 0)
+    assert alerts(harbor) == []
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_evaluation_takes_a_constant_number_of_queries(sunrise, count, django_assert_num_queries):
+    for n in range(count):
+        spent(campaign(sunrise, name=f"Over {n:02}"), "1500.00")
+    # campaigns, period sums, lifetime sums, funnel stages, last days, open alerts, the savepoint
+    # and its release, the insert of the new alerts
+    with django_assert_num_queries(9):
+        assert evaluate_alerts(sunrise, today=TODAY) == (count, 0)
+    with django_assert_num_queries(8):
+        assert evaluate_alerts(sunrise, today=TODAY) == (0, 0)
+    with scopes_disabled():
+        Campaign.objects.filter(location=sunrise).update(budget=Decimal("5000"))
+    with django_assert_num_queries(9):  # … and the one update resolving them all
+        assert evaluate_alerts(sunrise, today=TODAY) == (0, count)
+
+
+# --- Evaluated after writes and daily ------------------------------------------------------
+
+
+def test_recording_a_day_through_the_form_opens_an_alert(
+    client, sunrise, sunrise_manager, django_capture_on_commit_callbacks
+):
+    today = sunrise.today()
+    c = campaign(sunrise, name="Postcards", start_date=today - timedelta(days=5))
+    client.force_login(sunrise_manager)
+    numbers = dict.fromkeys(
+        ["impressions", "clicks", "leads", "qualified_leads", "hot_leads", "conversions"], "0"
+    )
+    day = {**numbers, "revenue": "0", "spend": "1200.00", "date": str(today - timedelta(days=1))}
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(reverse("campaigns:metrics", args=[sunrise.slug, c.pk]), day)
+
+    assert response.status_code == 302
+    assert len(callbacks) == 1
+    assert kinds(sunrise) == {("Postcards", "over_budget")}
+
+
+def test_a_batch_of_days_evaluates_once_after_commit(sunrise, django_capture_on_commit_callbacks):
+    today = sunrise.today()
+    c = campaign(sunrise, name="Pushed", start_date=today - timedelta(days=5))
+    rows = [{"date": today - timedelta(days=d), "spend": Decimal("600")} for d in (1, 2)]
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.record_days(campaign=c, rows=rows)  # what the API's push calls
+        services.record_days(campaign=c, rows=rows)
+
+    assert len(callbacks) == 1  # one evaluation per transaction, however many writes
+    assert kinds(sunrise) == {("Pushed", "over_budget")}
+
+
+def test_a_refused_write_evaluates_nothing(sunrise, django_capture_on_commit_callbacks):
+    c = campaign(sunrise, name="Refused")
+    with django_capture_on_commit_callbacks() as callbacks, pytest.raises(ValidationError):
+        services.record_day(campaign=c, day=date(2026, 3, 2), spend=Decimal("-1"))
+    assert callbacks == []
+
+
+def test_the_daily_checks_evaluate_the_alerts(sunrise, harbor):
+    spent(campaign(sunrise, name="Over", start_date=sunrise.today()), "1500.00", sunrise.today())
+    spent(campaign(harbor, name="Harbor over", start_date=harbor.today()), "1500", harbor.today())
+
+    assert run_daily_checks.call(sunrise.pk) == 1
+
+    assert kinds(sunrise) == {("Over", "over_budget")}
+    assert alerts(harbor) == []
+
+
+# --- The inbox, its badge, acknowledging ---------------------------------------------------
+
+
+def inbox(location) -> str:
+    return reverse("campaigns:alerts", args=[location.slug])
+
+
+def acknowledge(location) -> str:
+    return reverse("campaigns:alert_acknowledge", args=[location.slug])
+
+
+def badge(page: str) -> int | None:
+    found = re.search(r'>Alerts <span class="badge"[^>]*>(\d+)</span>', page)
+    return int(found.group(1)) if found else None
+
+
+@pytest.fixture
+def two_alerts(sunrise):
+    spent(campaign(sunrise, name="Open house"), "1500.00")
+    spent(campaign(sunrise, name="Stale feed", start_date=date(2026, 2, 1)), "10", date(2026, 3, 1))
+    evaluate_alerts(sunrise, today=TODAY)
+    return alerts(sunrise)
+
+
+def test_the_inbox_lists_open_alerts_and_the_badge_counts_them(client, sunrise_viewer, two_alerts):
+    client.force_login(sunrise_viewer)
+    page = client.get(inbox(two_alerts[0].location)).content.decode()
+
+    assert "Open house" in page and "Stale feed" in page
+    assert "Over budget" in page and "No data received" in page
+    assert badge(page) == 2
+    assert "Acknowledge</button>" not in page  # a viewer reads only
+
+
+def test_a_manager_acknowledges_and_the_badge_drops(client, sunrise, sunrise_manager, two_alerts):
+    client.force_login(sunrise_manager)
+    first = two_alerts[0]
+
+    response = client.post(acknowledge(sunrise), {"alert": first.pk})
+
+    assert response.status_code == 302 and response["Location"] == inbox(sunrise)
+    [alert] = alerts(sunrise, pk=first.pk)
+    assert alert.acknowledged_at is not None and alert.acknowledged_by == sunrise_manager
+    assert alert.resolved_at is None  # still open until its condition stops
+    overview = client.get(reverse("campaigns:overview", args=[sunrise.slug])).content.decode()
+    assert badge(overview) == 1
+
+
+def test_a_viewer_cannot_acknowledge(client, sunrise, sunrise_viewer, two_alerts):
+    client.force_login(sunrise_viewer)
+
+    assert client.post(acknowledge(sunrise), {"alert": two_alerts[0].pk}).status_code == 403
+    assert all(a.acknowledged_at is None for a in alerts(sunrise))
+
+
+@pytest.mark.parametrize("value", ["other", "", "abc", "99999999999999999999999", "-1"])
+def test_another_locations_alert_or_a_bad_id_changes_nothing(
+    client, sunrise, harbor, sunrise_manager, value
+):
+    spent(campaign(harbor, name="Harbor over"), "5000.00")
+    evaluate_alerts(harbor, today=TODAY)
+    [theirs] = alerts(harbor)
+    client.force_login(sunrise_manager)
+
+    response = client.post(
+        acknowledge(sunrise), {"alert": theirs.pk if value == "other" else value}, follow=True
+    )
+
+    assert response.status_code == 200
+    assert "That alert was not found in this location." in response.content.decode()
+    assert alerts(harbor)[0].acknowledged_at is None
+
+
+def test_the_inbox_shows_only_its_locations_alerts(
+    client, sunrise, harbor, sunrise_manager, harbor_manager
+):
+    spent(campaign(harbor, name="HARBOR-SENTINEL"), "5000.00")
+    spent(campaign(sunrise, name="SUNRISE-SENTINEL"), "5000.00")
+    evaluate_alerts(harbor, today=TODAY)
+    evaluate_alerts(sunrise, today=TODAY)
+
+    client.force_login(sunrise_manager)
+    page = client.get(inbox(sunrise)).content.decode()
+    assert "SUNRISE-SENTINEL" in page and "HARBOR-SENTINEL" not in page
+    assert badge(page) == 1
+
+    client.force_login(harbor_manager)
+    page = client.get(inbox(harbor)).content.decode()
+    assert "HARBOR-SENTINEL" in page and "SUNRISE-SENTINEL" not in page
+
+
+def test_resolved_alerts_are_listed_after_the_open_ones(client, sunrise, sunrise_viewer):
+    c = campaign(sunrise, name="Was over")
+    spent(c, "1500.00")
+    evaluate_alerts(sunrise, today=TODAY)
+    services.update_campaign(campaign=c, budget=Decimal("5000"))
+    evaluate_alerts(sunrise, today=TODAY)
+    client.force_login(sunrise_viewer)
+
+    page = client.get(inbox(sunrise)).content.decode()
+
+    assert "No open alert" in page
+    resolved = page.split("Resolved in the last 30 days")[1]
+    assert "Was over" in resolved
+    assert badge(page) is None
