@@ -6,19 +6,23 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.urls import reverse
 
-from campaigns import services
+from campaigns import imports, services
 from campaigns.alerts import evaluate_alerts
-from campaigns.models import Alert, Campaign
+from campaigns.models import Alert, Campaign, Location
 from campaigns.tasks import run_daily_checks
 from campaigns.tenancy import scope, scopes_disabled
 from tests.factories import CampaignFactory, DailyMetricFactory
 
 TODAY = date(2026, 3, 10)
+User = get_user_model()
 
 
 def campaign(location, **fields) -> Campaign:
@@ -331,3 +335,29 @@ def test_resolved_alerts_are_listed_after_the_open_ones(client, sunrise, sunrise
     resolved = page.split("Resolved in the last 30 days")[1]
     assert "Was over" in resolved
     assert badge(page) is None
+
+
+def test_committing_an_import_evaluates_the_alerts(sunrise, django_capture_on_commit_callbacks):
+    today = sunrise.today()
+    campaign(sunrise, name="Imported", start_date=today - timedelta(days=5))
+    header = "date,campaign,impressions,clicks,leads,qualified_leads,hot_leads,conversions,revenue"
+    csv = f"{header},spend\n{today - timedelta(days=1)},Imported,100,10,0,0,0,0,0.00,1500.00\n"
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        result = imports.commit_import(location=sunrise, parsed=imports.parse_csv(csv.encode()))
+
+    assert result.message.startswith("Imported 1 day")
+    assert len(callbacks) == 1
+    assert kinds(sunrise) == {("Imported", "over_budget")}
+
+
+def test_the_demo_inbox_shows_its_over_budget_campaign_right_after_seeding(db, client, settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    call_command("seed_demo", stdout=StringIO())
+    harbor = Location.objects.get(slug="harbor-homes")
+
+    assert ("Community Newsletter", "over_budget") in kinds(harbor)
+    assert ("Waterfront Condos SMS", "pacing_ahead") in kinds(harbor)
+    client.force_login(User.objects.get(username="admin"))
+    page = client.get(inbox(harbor)).content.decode()
+    assert "Community Newsletter" in page and badge(page) == len(kinds(harbor))
