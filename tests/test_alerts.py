@@ -3,6 +3,7 @@ stops; the inbox, its badge and acknowledging; evaluation after a write and by t
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -14,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from campaigns import imports, services
+from campaigns import imports, services, tokens
 from campaigns.alerts import evaluate_alerts
 from campaigns.models import Alert, Campaign, Location
 from campaigns.tasks import run_daily_checks
@@ -361,3 +362,27 @@ def test_the_demo_inbox_shows_its_over_budget_campaign_right_after_seeding(db, c
     client.force_login(User.objects.get(username="admin"))
     page = client.get(inbox(harbor)).content.decode()
     assert "Community Newsletter" in page and badge(page) == len(kinds(harbor))
+
+
+def test_a_push_through_the_api_evaluates_the_alerts(
+    client, sunrise, django_capture_on_commit_callbacks
+):
+    today = sunrise.today()
+    c = campaign(sunrise, name="Pushed by CRM", start_date=today - timedelta(days=5))
+    _, secret = tokens.issue_token(location=sunrise, name="CRM")
+    numbers = dict.fromkeys(
+        ["impressions", "clicks", "leads", "qualified_leads", "hot_leads", "conversions"], 0
+    )
+    row = {**numbers, "date": str(today - timedelta(days=1)), "revenue": "0", "spend": "1500.00"}
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(
+            f"/api/v1/campaigns/{c.pk}/days",
+            json.dumps({"rows": [row]}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {secret}",
+        )
+
+    assert response.status_code == 200, response.content
+    assert len(callbacks) == 1
+    assert kinds(sunrise) == {("Pushed by CRM", "over_budget")}
