@@ -39,9 +39,7 @@ def max_age() -> timedelta:
 
 def log(user, obj, flag: int, message: str) -> None:
     """One entry of the admin's log about ``obj``, by ``user``."""
-    LogEntry.objects.log_actions(
-        user.pk, [obj], flag, change_message=message, single_object=True
-    )
+    LogEntry.objects.log_actions(user.pk, [obj], flag, change_message=message, single_object=True)
 
 
 def _normalize(email: str) -> str:
@@ -236,9 +234,7 @@ def _other_managers(membership: Membership):
     return [m for m in managers if m.pk != membership.pk]
 
 
-LAST_MANAGER = (
-    "{user} is the last manager of {location}: make another member a manager first."
-)
+LAST_MANAGER = "{user} is the last manager of {location}: make another member a manager first."
 
 
 def change_role(membership: Membership, role: str, *, by) -> None:

@@ -257,4 +257,5 @@ def update_campaign(*, campaign: Campaign, **fields) -> Campaign:
             setattr(campaign, name, value)
         _validate_campaign(campaign)
         campaign.save()
+        evaluate_after_commit(campaign.location_id)  # a new budget or dates may open or close one
     return campaign

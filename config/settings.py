@@ -200,6 +200,9 @@ SECURE_CSP = {
 }
 X_FRAME_OPTIONS = "DENY"
 
+# Alerts: an active campaign with no day recorded for this many days raises "no data received".
+ALERT_NO_DATA_DAYS = env.int("ALERT_NO_DATA_DAYS", default=3)
+
 # Invitations to a location (Members page): how many days the e-mailed link stays valid.
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
 

@@ -138,6 +138,32 @@ def test_no_data_for_n_days_alerts(sunrise, last_day, start, stale):
     assert kinds(sunrise) == ({("Feed", "no_data")} if stale else set())
 
 
+def test_raising_the_budget_in_the_edit_form_resolves_the_alert_at_once(
+    client, sunrise, sunrise_manager, django_capture_on_commit_callbacks
+):
+    # Paused: over budget is judged, a stale feed is not (only of active campaigns).
+    c = campaign(sunrise, name="Open house", start_date=date(2026, 1, 1), status="paused")
+    spent(c, "1500.00", date(2026, 1, 9))
+    evaluate_alerts(sunrise)
+    assert kinds(sunrise) == {("Open house", "over_budget")}
+    client.force_login(sunrise_manager)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("campaigns:edit", args=[sunrise.slug, c.pk]),
+            {
+                "name": "Open house",
+                "channel": c.channel,
+                "status": c.status,
+                "budget": "2000.00",
+                "start_date": "2026-01-01",
+            },
+        )
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert kinds(sunrise) == set()
+
+
 def test_the_stale_feed_window_is_a_setting_and_data_resolves_it(sunrise, settings):
     c = campaign(sunrise, name="Feed", start_date=date(2026, 2, 1))
     spent(c, "10.00", date(2026, 3, 1))
