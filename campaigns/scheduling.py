@@ -31,6 +31,9 @@ logger = logging.getLogger(__name__)
 CATCH_UP = timedelta(hours=24)
 #: How far back sources look for occurrences (beyond CATCH_UP, so skipped work is recorded).
 LOOKBACK = timedelta(hours=48)
+#: Claims older than this are deleted by each pass: only the look-back window is ever read,
+#: the rest is kept a month for whoever asks "did yesterday's checks run?" in the admin.
+KEEP_CLAIMS = timedelta(days=30)
 #: Daily checks run at this local time of each location.
 DAILY_CHECKS_AT = time(6, 0)
 
@@ -88,11 +91,13 @@ class Outcome:
     failed: list[DueWork] = field(default_factory=list)
     already_done: int = 0
     skipped: list[DueWork] = field(default_factory=list)
+    pruned: int = 0
 
     def __str__(self) -> str:
         return (
             f"enqueued {len(self.enqueued)}, ran {len(self.ran)}, failed {len(self.failed)}, "
-            f"already done {self.already_done}, skipped (over a day late) {len(self.skipped)}"
+            f"already done {self.already_done}, skipped (over a day late) {len(self.skipped)}, "
+            f"old claims deleted {self.pruned}"
         )
 
 
@@ -128,6 +133,7 @@ def run_due_work(
                 _run_now(work, outcome)
             else:
                 _enqueue(work, outcome)
+    outcome.pruned, _ = ScheduledRun.objects.filter(due_at__lt=now - KEEP_CLAIMS).delete()
     if outcome.skipped:
         logger.warning(
             "Scheduler: %d occurrence(s) more than %s late were skipped (was the scheduler down?)",

@@ -199,6 +199,20 @@ def test_catch_up_after_downtime_enqueues_once_and_skips_older(new_york, finishe
     assert len(finished) == 1
 
 
+def test_each_pass_deletes_claims_older_than_a_month_and_keeps_the_rest(new_york, finished):
+    old = ScheduledRun.objects.create(kind="daily_checks", key="1", due_at=NOW - timedelta(days=31))
+    kept = ScheduledRun.objects.create(
+        kind="daily_checks", key="1", due_at=NOW - timedelta(days=29)
+    )
+
+    outcome = scheduling.run_due_work(NOW)
+
+    assert outcome.pruned == 1
+    assert not ScheduledRun.objects.filter(pk=old.pk).exists()
+    assert ScheduledRun.objects.filter(pk=kept.pk).exists()
+    assert "old claims deleted 1" in str(outcome)
+
+
 def test_catch_up_within_a_day_still_runs(new_york, finished):
     # Down from 09:00 to 04:00 UTC the next day: the 10:00 UTC check is 18 h late, still run.
     outcome = scheduling.run_due_work(datetime(2026, 3, 11, 4, 0, tzinfo=UTC))
