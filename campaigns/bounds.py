@@ -1,6 +1,6 @@
 """The limits of every number and date a person, an import or the API can store, in one place.
 
-The models' validators, the database CHECK constraints (see models.py), the forms (from the
+The models' validators, the database CHECK constraints (see campaigns/models/), the forms (from the
 models), the API schemas and the import (through the services' full_clean) all read these, so a
 value refused in one is refused in all, with the same message. With a day's count at most 10⁹
 and dates bounded, no sum the reports compute can overflow a 64-bit integer.

@@ -1,24 +1,16 @@
-"""Domain models: Location (the tenant), Membership, Campaign, DailyMetric, FunnelStage.
+"""A location's campaigns and what is recorded of them: Campaign, DailyMetric, FunnelStage.
 
-Tenant-owned rows carry their location directly and are reached only through
-``campaigns.tenancy.ScopedManager``. Every index and unique constraint of a tenant table is led
-by ``location`` so the tables can later be distributed by location (Citus) unchanged.
-"""
+Every index and unique constraint of a tenant table is led by ``location`` (see the package)."""
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Length, Upper
-from django.db.models.lookups import Exact
-from django.utils import timezone
 
 from campaigns.bounds import (
     EARLIEST_DAY,
@@ -31,85 +23,10 @@ from campaigns.bounds import (
     total_count_validators,
     validate_campaign_day,
 )
+from campaigns.models.tenants import Location
 from campaigns.tenancy import ScopedManager
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": money_validators}
-
-
-def validate_time_zone(value: str) -> None:
-    if value not in zoneinfo.available_timezones():
-        raise ValidationError(f"“{value}” is not a known time zone (for example Europe/Berlin).")
-
-
-class Location(models.Model):
-    """One client account of the agency: the tenant."""
-
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
-    external_id = models.CharField(
-        max_length=100, blank=True, help_text="The id the agency's CRM uses, e.g. location_abc123."
-    )
-    currency = models.CharField(
-        max_length=3,
-        default="USD",
-        validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO code such as USD.")],
-    )
-    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
-
-    class Meta:
-        ordering = ["name"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["external_id"],
-                condition=~Q(external_id=""),
-                name="location_external_id_unique",
-            ),
-            models.CheckConstraint(
-                condition=Exact(Length("currency"), 3) & Exact(Upper("currency"), F("currency")),
-                name="location_currency_iso",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def today(self) -> date:
-        """The calendar date now in the location's time zone."""
-        return timezone.now().astimezone(zoneinfo.ZoneInfo(self.time_zone)).date()
-
-
-class Role(models.TextChoices):
-    MANAGER = "manager", "Manager"
-    VIEWER = "viewer", "Viewer"
-
-
-class Membership(models.Model):
-    """A user's role in a location: managers change data, viewers only read."""
-
-    Role = Role
-
-    # Indexed through the (location, user) constraint and the (user, location) index.
-    location = models.ForeignKey(
-        Location, on_delete=models.CASCADE, related_name="memberships", db_index=False
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="memberships",
-        db_index=False,
-    )
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
-
-    class Meta:
-        ordering = ["location__name", "user__username"]
-        constraints = [
-            models.UniqueConstraint(fields=["location", "user"], name="membership_unique"),
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
-        ]
-        indexes = [models.Index(fields=["user", "location"], name="membership_user_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} of {self.location}"
 
 
 class Channel(models.TextChoices):
@@ -384,192 +301,3 @@ class FunnelStage(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.location_id = self.campaign.location_id
         super().save(*args, **kwargs)
-
-
-class ApiToken(models.Model):
-    """A secret with which an integration reads and writes one location's data through the API.
-
-    Only the SHA-256 of the secret is stored; the secret itself is shown once, at creation.
-    ``key_hash`` is unique across locations because a request is matched to its token before
-    the location is known (a small table: on Citus it would be a reference table).
-    """
-
-    location = models.ForeignKey(
-        Location, on_delete=models.CASCADE, related_name="api_tokens", db_index=False
-    )
-    name = models.CharField(
-        max_length=100, help_text="What uses the token, e.g. “Nightly CRM sync”."
-    )
-    prefix = models.CharField(
-        max_length=8,
-        editable=False,
-        help_text="The secret's first characters, to tell tokens apart.",
-    )
-    key_hash = models.CharField(max_length=64, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        db_index=False,
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = ScopedManager()
-
-    class Meta:
-        verbose_name = "API token"
-        ordering = ["-created_at"]
-        base_manager_name = "objects"
-        indexes = [models.Index(fields=["location", "created_at"], name="apitoken_loc_created_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None
-
-
-class Invitation(models.Model):
-    """An e-mailed offer to join one location with a role: pending until accepted or revoked.
-
-    The link in the e-mail is signed and expires (campaigns.members); the row says whether it
-    may still be used. It is bound to its location: accepting it grants that location only.
-    """
-
-    Role = Role
-
-    location = models.ForeignKey(
-        Location, on_delete=models.CASCADE, related_name="invitations", db_index=False
-    )
-    email = models.EmailField()
-    role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        db_index=False,
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
-
-    objects = ScopedManager()
-
-    class Meta:
-        ordering = ["-created_at"]
-        base_manager_name = "objects"
-        constraints = [
-            models.CheckConstraint(condition=Q(role__in=Role.values), name="invitation_role_valid"),
-        ]
-        indexes = [
-            models.Index(fields=["location", "created_at"], name="invitation_loc_created_idx")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.email} — {self.get_role_display()} of {self.location}"
-
-    @property
-    def is_pending(self) -> bool:
-        return self.accepted_at is None and self.revoked_at is None
-
-
-class ScheduledRun(models.Model):
-    """One piece of due work, enqueued once: the scheduler's guard against doing it twice.
-
-    The scheduler inserts (kind, key, due_at) before it enqueues; a second scheduler (or a
-    restarted one) that finds the same work due fails the unique constraint and enqueues nothing.
-    Not tenant-owned: ``key`` names the location (or schedule) and the task enters its scope.
-    """
-
-    kind = models.CharField(max_length=50)
-    key = models.CharField(max_length=200)
-    due_at = models.DateTimeField()
-    enqueued_at = models.DateTimeField(default=timezone.now)
-    task_id = models.CharField(max_length=64, blank=True)  # empty: run in-process or skipped
-    # True when the work was found more than a day late (the scheduler was down) and not run.
-    skipped = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-due_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["kind", "key", "due_at"], name="scheduledrun_once_per_due_time"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.key} due {self.due_at:%Y-%m-%d %H:%M %Z}"
-
-
-class Alert(models.Model):
-    """Something wrong with a campaign, found by campaigns.alerts: one row per episode.
-
-    It opens when the condition starts, stays open (one row, never repeated) while it holds and
-    is resolved when it stops; a manager may acknowledge it in the meantime. At most one alert of
-    a kind is open per campaign (the partial unique constraint).
-    """
-
-    class Kind(models.TextChoices):
-        OVER_BUDGET = "over_budget", "Over budget"
-        PACING_AHEAD = "pacing_ahead", "Spending ahead of plan"
-        BEHIND_LATE = "behind_late", "Behind on results late in the campaign"
-        NO_DATA = "no_data", "No data received"
-
-    location = models.ForeignKey(
-        Location, on_delete=models.CASCADE, related_name="alerts", db_index=False
-    )
-    campaign = models.ForeignKey(
-        Campaign,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="alerts",
-        db_index=False,
-    )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
-    message = models.TextField(help_text="The reason, in words.")
-    opened_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_at = models.DateTimeField(null=True, blank=True)
-    acknowledged_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        db_index=False,
-    )
-
-    objects = ScopedManager()
-
-    class Meta:
-        ordering = ["-opened_at"]
-        base_manager_name = "objects"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["location", "campaign", "kind"],
-                condition=Q(resolved_at__isnull=True),
-                name="alert_one_open_per_campaign_kind",
-            ),
-            models.CheckConstraint(
-                condition=Q(kind__in=["over_budget", "pacing_ahead", "behind_late", "no_data"]),
-                name="alert_kind_valid",
-            ),
-        ]
-        indexes = [models.Index(fields=["location", "opened_at"], name="alert_loc_opened_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.campaign or self.location}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_at is None

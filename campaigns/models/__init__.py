@@ -1,0 +1,43 @@
+"""Domain models, one module per seam: ``tenants`` (Location, Membership, Role), ``campaign``
+(Campaign, DailyMetric, FunnelStage), ``access`` (ApiToken, Invitation), ``automation``
+(ScheduledRun, Alert).
+
+Tenant-owned rows carry their location directly and are reached only through
+``campaigns.tenancy.ScopedManager``. Every index and unique constraint of a tenant table is led
+by ``location`` so the tables can later be distributed by location (Citus) unchanged.
+"""
+
+from campaigns.models.access import ApiToken, Invitation
+from campaigns.models.automation import Alert, ScheduledRun
+from campaigns.models.campaign import (
+    DAILY_COUNT_FIELDS,
+    DAILY_MONEY_FIELDS,
+    DAILY_NUMBER_FIELDS,
+    MONEY,
+    Campaign,
+    CampaignQuerySet,
+    Channel,
+    DailyMetric,
+    FunnelStage,
+)
+from campaigns.models.tenants import Location, Membership, Role, validate_time_zone
+
+__all__ = [
+    "DAILY_COUNT_FIELDS",
+    "DAILY_MONEY_FIELDS",
+    "DAILY_NUMBER_FIELDS",
+    "MONEY",
+    "Alert",
+    "ApiToken",
+    "Campaign",
+    "CampaignQuerySet",
+    "Channel",
+    "DailyMetric",
+    "FunnelStage",
+    "Invitation",
+    "Location",
+    "Membership",
+    "Role",
+    "ScheduledRun",
+    "validate_time_zone",
+]
