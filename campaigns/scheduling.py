@@ -18,6 +18,7 @@ import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from importlib import import_module
 
 from django.db import IntegrityError, transaction
 from django.tasks import Task
@@ -49,6 +50,15 @@ class DueWork:
 
 Source = Callable[[datetime], Iterable[DueWork]]
 SOURCES: dict[str, Source] = {}
+#: Modules that register sources of their own with ``@source``, imported before each pass.
+SOURCE_MODULES = ("campaigns.reporting.schedules", "campaigns.alert_mail")
+
+
+def load_sources() -> dict[str, Source]:
+    """Every registered source, after importing the modules that declare them."""
+    for module in SOURCE_MODULES:
+        import_module(module)
+    return SOURCES
 
 
 def source(func: Source) -> Source:
@@ -118,7 +128,7 @@ def run_due_work(
     """One pass: enqueue (or with ``sync`` run in-process) every occurrence due and not done."""
     now = now or timezone.now()
     outcome = Outcome()
-    for src in SOURCES.values() if sources is None else sources:
+    for src in load_sources().values() if sources is None else sources:
         for work in src(now):
             if now - work.due_at > CATCH_UP:
                 if _claim(work, skipped=True):

@@ -1,0 +1,1 @@
+"""Alert e-mails: immediately to the managers who asked, or as a daily digest."""
