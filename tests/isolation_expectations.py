@@ -282,6 +282,8 @@ TABLE: dict[str, Expect] = {
     "l/<slug:slug>/alerts/acknowledge/": Expect(
         MANAGER, fill={"slug": LOCATION}, ok={"GET": 405, "POST": Redirect("campaigns:alerts")}
     ),
+    # --- Alert rules and alert e-mail preferences (issue 10) ---
+    # --- Report schedules, delivery log and unsubscribe (issue 10) ---
     # An invitation link that is not valid: 400 for anybody, signed in or not.
     "accounts/invitation/<str:token>/": Expect(
         PUBLIC, fill={"token": RESET_TOKEN}, ok={"GET": 400, "POST": 400}

@@ -1,0 +1,1 @@
+"""Admin for alerts and custom alert rules (scoped like every tenant model)."""

@@ -1,0 +1,1 @@
+"""Admin for report schedules and their delivery log (scoped like every tenant model)."""
