@@ -166,6 +166,9 @@ def mailers_from(config: dict) -> dict:
 
 MAILERS = mailers_from(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Campaign Analytics <noreply@localhost>")
+# The address the app is reached at, for links in e-mails sent without a request (scheduled
+# reports, alert e-mails, unsubscribe links): scheme and host, no trailing slash.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
