@@ -128,6 +128,9 @@ def run_due_work(
     """One pass: enqueue (or with ``sync`` run in-process) every occurrence due and not done."""
     now = now or timezone.now()
     outcome = Outcome()
+    # A first pass (no claim at all yet: a new installation) finds yesterday's work "late"
+    # because there was no scheduler yet, not because it was down: that is not worth a warning.
+    ran_before = ScheduledRun.objects.exists()
     for src in load_sources().values() if sources is None else sources:
         for work in src(now):
             if now - work.due_at > CATCH_UP:
@@ -144,11 +147,16 @@ def run_due_work(
             else:
                 _enqueue(work, outcome)
     outcome.pruned, _ = ScheduledRun.objects.filter(due_at__lt=now - KEEP_CLAIMS).delete()
-    if outcome.skipped:
+    if outcome.skipped and ran_before:
         logger.warning(
             "Scheduler: %d occurrence(s) more than %s late were skipped (was the scheduler down?)",
             len(outcome.skipped),
             CATCH_UP,
+        )
+    elif outcome.skipped:
+        logger.info(
+            "Scheduler: first pass; %d occurrence(s) from before it started are not run",
+            len(outcome.skipped),
         )
     return outcome
 

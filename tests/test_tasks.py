@@ -178,7 +178,10 @@ def test_two_scheduler_processes_then_the_real_worker(tmp_path):
 
 
 def test_catch_up_after_downtime_enqueues_once_and_skips_older(new_york, finished, caplog):
-    # The scheduler was down from the 8th; it comes back on the 10th at 11:30 UTC.
+    # The scheduler was down from the 8th (its last claim); it comes back on the 10th at 11:30 UTC.
+    ScheduledRun.objects.create(
+        kind="daily_checks", key=str(new_york.pk), due_at=DUE_YESTERDAY - timedelta(days=1)
+    )
     with caplog.at_level(logging.WARNING, logger="campaigns.scheduling"):
         outcome = scheduling.run_due_work(NOW)
 
@@ -188,8 +191,8 @@ def test_catch_up_after_downtime_enqueues_once_and_skips_older(new_york, finishe
     assert ScheduledRun.objects.get(skipped=True).due_at == DUE_YESTERDAY
     assert ScheduledRun.objects.get(skipped=True).task_id == ""
     assert len(finished) == 1
-    # Nothing older than the look-back is even considered (the 8th's check does not appear).
-    assert not ScheduledRun.objects.filter(due_at__lt=DUE_YESTERDAY).exists()
+    # Nothing older than the look-back is even considered (the 8th's check is only the old claim).
+    assert ScheduledRun.objects.filter(due_at__lt=DUE_YESTERDAY).count() == 1
     # Later passes neither run the skipped one nor log it again.
     caplog.clear()
     with caplog.at_level(logging.WARNING, logger="campaigns.scheduling"):
@@ -315,3 +318,16 @@ def test_scheduler_loop_stops_cleanly_on_a_signal(tmp_path, stop):
     loop.send_signal(stop)
     out = finish(loop, timeout=10)
     assert out.strip().endswith("Scheduler stopped.")
+
+
+def test_the_first_pass_of_a_new_installation_skips_old_work_without_a_warning(
+    new_york, finished, caplog
+):
+    # No claim at all yet: yesterday's check was "missed" only because nothing was running.
+    with caplog.at_level(logging.INFO, logger="campaigns.scheduling"):
+        outcome = scheduling.run_due_work(NOW)
+
+    assert [w.due_at for w in outcome.skipped] == [DUE_YESTERDAY]
+    assert [w.due_at for w in outcome.enqueued] == [DUE_TODAY]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert "first pass; 1 occurrence(s) from before it started are not run" in caplog.text
