@@ -11,7 +11,6 @@ Safe beside another scheduler or after a restart: each occurrence is claimed by 
 from __future__ import annotations
 
 import signal
-import threading
 import time
 
 from django.core.management.base import BaseCommand
@@ -20,6 +19,7 @@ from django.db import close_old_connections
 from campaigns.scheduling import run_due_work
 
 INTERVAL_SECONDS = 60
+NAP_SECONDS = 0.5
 
 
 class Command(BaseCommand):
@@ -37,16 +37,19 @@ class Command(BaseCommand):
         if once:
             self.tick(sync)
             return
-        stop = threading.Event()
+        stopping = False
 
         def request_stop(signum, frame):
-            stop.set()
+            # Only a flag: a signal handler that takes a lock (threading.Event.set) can
+            # deadlock with the main thread holding it inside Event.wait.
+            nonlocal stopping
+            stopping = True
 
         previous = signal.signal(signal.SIGTERM, request_stop)
         mode = "running due work in-process" if sync else "enqueuing due work"
         self.stdout.write(f"Scheduler started: {mode} every {INTERVAL_SECONDS} s (Ctrl-C stops).")
         try:
-            while not stop.is_set():
+            while not stopping:
                 started = time.monotonic()
                 close_old_connections()
                 try:
@@ -54,7 +57,9 @@ class Command(BaseCommand):
                 except Exception as exc:  # a database hiccup must not end the loop
                     self.stderr.write(f"Scheduler pass failed: {exc!r}; next try in a minute.")
                 close_old_connections()
-                stop.wait(max(0.0, INTERVAL_SECONDS - (time.monotonic() - started)))
+                # Sleep until the next pass in short naps, so a SIGTERM is seen within one.
+                while not stopping and time.monotonic() - started < INTERVAL_SECONDS:
+                    time.sleep(NAP_SECONDS)
         except KeyboardInterrupt:
             pass
         finally:
