@@ -1,9 +1,15 @@
 """The common cast: two locations, a manager and a viewer of each, and the reference campaign."""
 
+import email
+import email.policy
+import socket
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from aiosmtpd.controller import Controller
+from django.test import override_settings
 
 from campaigns import services
 from campaigns.models import Membership
@@ -103,3 +109,54 @@ def reference_campaign(sunrise):
     services.record_days(campaign=campaign, rows=REFERENCE_DAYS)
     services.set_funnel(campaign=campaign, counts=REFERENCE_FUNNEL)
     return campaign
+
+
+# --- A real SMTP server -------------------------------------------------------------------------
+
+
+@dataclass
+class SMTPServer:
+    """What a local aiosmtpd server received: each envelope's recipients and parsed message."""
+
+    port: int
+    envelopes: list = field(default_factory=list)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted"
+
+    @property
+    def messages(self) -> list[email.message.EmailMessage]:
+        return [
+            email.message_from_bytes(e.content, policy=email.policy.default) for e in self.envelopes
+        ]
+
+    @property
+    def recipients(self) -> list[list[str]]:
+        return [sorted(e.rcpt_tos) for e in self.envelopes]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server (aiosmtpd) on a free local port, and Django's default mailer pointed
+    at it for the test: mail goes over the socket, not to the test outbox."""
+    server = SMTPServer(port=free_port())
+    controller = Controller(server, hostname="127.0.0.1", port=server.port)
+    controller.start()
+    mailers = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 5},
+        }
+    }
+    try:
+        with override_settings(MAILERS=mailers):
+            yield server
+    finally:
+        controller.stop()

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 import smtplib
-import socketserver
-import threading
 import time
 from unittest import mock
 
@@ -180,57 +178,16 @@ def test_a_message_that_cannot_be_sent_keeps_no_invitation(manager_client, sunri
     assert invitations(sunrise) == [] and log_messages() == []
 
 
-class _SMTPHandler(socketserver.StreamRequestHandler):
-    """Just enough SMTP to receive one message (RFC 5321's happy path)."""
-
-    def reply(self, line: str) -> None:
-        self.wfile.write(f"{line}\r\n".encode())
-
-    def handle(self) -> None:
-        self.reply("220 test SMTP")
-        while line := self.rfile.readline():
-            command = line.decode().strip().upper()
-            if command.startswith(("EHLO", "HELO")):
-                self.reply("250 test")
-            elif command.startswith(("MAIL FROM", "RCPT TO", "RSET", "NOOP")):
-                self.server.envelope.append(line.decode().strip())
-                self.reply("250 OK")
-            elif command == "DATA":
-                self.reply("354 go ahead")
-                data = []
-                while (chunk := self.rfile.readline()) not in (b".\r\n", b""):
-                    data.append(chunk)
-                self.server.messages.append(b"".join(data).decode())
-                self.reply("250 queued")
-            elif command == "QUIT":
-                self.reply("221 bye")
-                return
-            else:
-                self.reply("502 not implemented")
-
-
-def test_the_invitation_goes_out_through_a_real_smtp_server(manager_client, sunrise):
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SMTPHandler)
-    server.messages, server.envelope = [], []
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    smtp = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": server.server_address[1], "timeout": 5},
-        }
-    }
-    try:
-        with override_settings(MAILERS=smtp):
-            response = invite(manager_client, sunrise, "new@person.example")
-    finally:
-        server.shutdown()
-        server.server_close()
+def test_the_invitation_goes_out_through_a_real_smtp_server(manager_client, sunrise, smtp_server):
+    response = invite(manager_client, sunrise, "new@person.example")
 
     assert response.status_code == 302
     assert mail.outbox == []  # not the test backend: the SMTP server got it
-    [raw] = server.messages
-    assert "rcpt to:<new@person.example>" in [line.lower() for line in server.envelope]
-    assert "/accounts/invitation/" in raw and "Sunrise Realty" in raw
+    assert smtp_server.recipients == [["new@person.example"]]
+    [message] = smtp_server.messages
+    assert message["To"] == "new@person.example"
+    body = message.get_body(("plain",)).get_content()
+    assert "/accounts/invitation/" in body and "Sunrise Realty" in body
 
 
 # --- Accepting ----------------------------------------------------------------------------------
