@@ -7,8 +7,9 @@ starts, leaves it alone while it holds, and resolves it when it stops, in a cons
 queries whatever the number of campaigns. Over budget is checked for every campaign not
 completed (a paused one over budget still lost the money); the others only for active campaigns
 (pacing and "behind" exist only for them; a paused campaign is not expected to send data).
-Custom rules (metric, comparison, threshold, window)
-and e-mail come later.
+The location's custom rules (campaigns.alert_rules) are evaluated in the same pass, with the
+same episodes: one open alert per campaign and rule. When alerts open, the managers who asked
+for it are e-mailed after commit (campaigns.alert_mail).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from campaigns.alert_rules import rule_conditions
 from campaigns.analytics.judgement import has_ended
 from campaigns.analytics.reports import campaign_reports
 from campaigns.analytics.results import AHEAD, BEHIND, OVER_BUDGET, CampaignReport
@@ -85,8 +87,12 @@ CHECKS = {
 }
 
 
-def conditions(location: Location, today: date) -> dict[tuple[int, str], str]:
-    """(campaign id, kind) → message, for every alert condition that holds now."""
+#: What identifies an alert's episode: (campaign id, kind, rule id or None for a built-in).
+AlertKey = tuple[int, str, int | None]
+
+
+def conditions(location: Location, today: date) -> dict[AlertKey, str]:
+    """(campaign id, kind, rule id) → message, for every alert condition that holds now."""
     campaigns = Campaign.objects.filter(location=location).exclude(status=Campaign.Status.COMPLETED)
     reports = campaign_reports(campaigns, Period(today, today), today=today)
     last_days = dict(
@@ -102,30 +108,41 @@ def conditions(location: Location, today: date) -> dict[tuple[int, str], str]:
         campaign = report.campaign
         for kind, check in CHECKS.items():
             if message := check(report):
-                found[(campaign.pk, kind)] = message
+                found[(campaign.pk, kind, None)] = message
         if message := _no_data(campaign, last_days.get(campaign.pk), today, days):
-            found[(campaign.pk, Alert.Kind.NO_DATA)] = message
+            found[(campaign.pk, Alert.Kind.NO_DATA, None)] = message
+    found.update(rule_conditions(location, [r.campaign for r in reports], today))
     return found
 
 
 def evaluate_alerts(location: Location, *, today: date | None = None) -> tuple[int, int]:
     """Open the alerts whose condition started, resolve those whose condition stopped: returns
-    (opened, resolved). An alert whose condition still holds is left as it is."""
+    (opened, resolved). An alert whose condition still holds is left as it is. Once the
+    opened alerts are committed, the managers who want them at once are e-mailed."""
+    from campaigns.alert_mail import mail_after_commit
+
     today = today or location.today()
     with scope(location):
         holding = conditions(location, today)
         with transaction.atomic():
             open_alerts = {
-                (a.campaign_id, a.kind): a.pk
+                (a.campaign_id, a.kind, a.rule_id): a.pk
                 for a in Alert.objects.filter(location=location, resolved_at__isnull=True)
                 .select_for_update()
-                .only("pk", "campaign_id", "kind")
+                .only("pk", "campaign_id", "kind", "rule_id")
             }
             now = timezone.now()
             to_open = [
-                Alert(location=location, campaign_id=cid, kind=kind, message=msg, opened_at=now)
-                for (cid, kind), msg in holding.items()
-                if (cid, kind) not in open_alerts
+                Alert(
+                    location=location,
+                    campaign_id=cid,
+                    kind=kind,
+                    rule_id=rule_id,
+                    message=msg,
+                    opened_at=now,
+                )
+                for (cid, kind, rule_id), msg in holding.items()
+                if (cid, kind, rule_id) not in open_alerts
             ]
             stopped = [pk for key, pk in open_alerts.items() if key not in holding]
             # ignore_conflicts: an evaluation running at the same moment opened it first.
@@ -133,4 +150,6 @@ def evaluate_alerts(location: Location, *, today: date | None = None) -> tuple[i
             resolved = (
                 Alert.objects.filter(pk__in=stopped).update(resolved_at=now) if stopped else 0
             )
+            if to_open:
+                mail_after_commit(location.pk, now)
     return len(to_open), resolved

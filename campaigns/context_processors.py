@@ -1,9 +1,10 @@
-"""Navigation for every page: the locations the signed-in user can switch to, and the count of
-the current location's open, unacknowledged alerts (the header's badge)."""
+"""Navigation for every page: the locations the signed-in user can switch to, and the header's
+alert badge: the current location's open, unacknowledged alerts on a location's pages, the
+total across the user's locations elsewhere (the portfolio's pages)."""
 
 from django.utils.functional import SimpleLazyObject
 
-from campaigns.tenancy import active_scope, locations_for
+from campaigns.tenancy import active_scope, locations_for, user_scope
 
 
 def _open_alerts(slug: str) -> int:
@@ -18,6 +19,17 @@ def _open_alerts(slug: str) -> int:
     ).count()
 
 
+def open_alerts_across(user) -> int:
+    """Open, unacknowledged alerts of every location the user belongs to: one COUNT query
+    (the scope's locations are a subquery), read only if a template shows it."""
+    from campaigns.models import Alert
+
+    with user_scope(user):
+        return Alert.objects.filter(
+            location__in=locations_for(user), resolved_at__isnull=True, acknowledged_at__isnull=True
+        ).count()
+
+
 def navigation(request):
     if not request.user.is_authenticated:
         return {}
@@ -26,4 +38,7 @@ def navigation(request):
     slug = match.kwargs.get("slug") if match else None
     if slug:
         context["open_alert_count"] = SimpleLazyObject(lambda: _open_alerts(slug))
+    else:
+        user = request.user
+        context["portfolio_alert_count"] = SimpleLazyObject(lambda: open_alerts_across(user))
     return context

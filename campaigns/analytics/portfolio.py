@@ -6,7 +6,8 @@ query per location, so the portfolio answers in a constant number of queries:
 1. the campaigns of the locations (for their budgets and health);
 2. the period's and the previous period's sums, GROUP BY location;
 3. each campaign's lifetime sums, GROUP BY campaign (the inputs of health);
-4. (for the rows of one page only) the daily spend and revenue, GROUP BY location and day.
+4. (for the rows of one page only) the daily spend and revenue, GROUP BY location and day;
+5. (the page, not the CSV) the open alerts, GROUP BY location.
 
 Sorting, searching and the "needs attention" filter work on those rows in Python, so a page
 of 50 rows out of 500 costs the same queries as all of them.
@@ -27,7 +28,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from math import ceil
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 
 from campaigns import metrics as m
 from campaigns.analytics import judgement
@@ -41,7 +42,7 @@ from campaigns.analytics.figures import (
     sums,
 )
 from campaigns.analytics.results import AHEAD, BEHIND, ON_TRACK, OVER_BUDGET
-from campaigns.models import Campaign, DailyMetric, Location
+from campaigns.models import Alert, Campaign, DailyMetric, Location
 from campaigns.periods import Period
 from campaigns.tenancy import scope
 
@@ -85,6 +86,8 @@ class PortfolioRow:
     spend_series: list[Decimal] = field(default_factory=list)
     revenue_series: list[Decimal] = field(default_factory=list)
     locations: int = 1
+    #: The location's open alerts (set by the page from ``open_alert_counts``).
+    open_alerts: int = 0
 
     @property
     def changes(self) -> dict[str, Decimal | None]:
@@ -234,6 +237,31 @@ def fill_series(rows: list[PortfolioRow], period: Period) -> None:
         runs = [points[i : i + run] for i in range(0, len(points), run)]
         row.spend_series = [sum((p[0] for p in r), m.ZERO) for r in runs]
         row.revenue_series = [sum((p[1] for p in r), m.ZERO) for r in runs]
+
+
+@dataclass(frozen=True)
+class AlertCounts:
+    """A location's open alerts, and how many of them nobody has acknowledged yet."""
+
+    open: int = 0
+    unacknowledged: int = 0
+
+
+def open_alert_counts(locations: Iterable[Location]) -> dict[int, AlertCounts]:
+    """Each location's open alerts (by location id), in one query grouped by location."""
+    ids = [location.pk for location in locations]
+    if not ids:
+        return {}
+    with scope(*ids):
+        return {
+            row["location_id"]: AlertCounts(row["open"], row["unacknowledged"])
+            for row in Alert.objects.filter(location__in=ids, resolved_at__isnull=True)
+            .values("location_id")
+            .annotate(
+                open=Count("pk"), unacknowledged=Count("pk", filter=Q(acknowledged_at__isnull=True))
+            )
+            .order_by()
+        }
 
 
 def totals_rows(rows: list[PortfolioRow], period: Period) -> list[PortfolioRow]:

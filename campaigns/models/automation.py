@@ -44,8 +44,10 @@ class Alert(models.Model):
     """Something wrong with a campaign, found by campaigns.alerts: one row per episode.
 
     It opens when the condition starts, stays open (one row, never repeated) while it holds and
-    is resolved when it stops; a manager may acknowledge it in the meantime. At most one alert of
-    a kind is open per campaign (the partial unique constraint).
+    is resolved when it stops; a manager may acknowledge it in the meantime. At most one built-in
+    alert of a kind, and one alert of each custom rule, is open per campaign (two partial unique
+    constraints: NULLs are distinct in a unique constraint, so one over (kind, rule) would not do).
+    A custom alert keeps its message (which names the rule) when its rule is deleted.
     """
 
     class Kind(models.TextChoices):
@@ -53,6 +55,7 @@ class Alert(models.Model):
         PACING_AHEAD = "pacing_ahead", "Spending ahead of plan"
         BEHIND_LATE = "behind_late", "Behind on results late in the campaign"
         NO_DATA = "no_data", "No data received"
+        CUSTOM = "custom", "Custom rule"
 
     location = models.ForeignKey(
         Location, on_delete=models.CASCADE, related_name="alerts", db_index=False
@@ -66,6 +69,15 @@ class Alert(models.Model):
         db_index=False,
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    rule = models.ForeignKey(
+        "campaigns.AlertRule",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="alerts",
+        db_index=False,
+        help_text="The custom rule that raised it (kind “custom” only).",
+    )
     message = models.TextField(help_text="The reason, in words.")
     opened_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
@@ -87,15 +99,29 @@ class Alert(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["location", "campaign", "kind"],
-                condition=Q(resolved_at__isnull=True),
+                condition=Q(resolved_at__isnull=True) & ~Q(kind="custom"),
                 name="alert_one_open_per_campaign_kind",
             ),
+            models.UniqueConstraint(
+                fields=["location", "campaign", "rule"],
+                condition=Q(resolved_at__isnull=True, kind="custom"),
+                name="alert_one_open_per_campaign_rule",
+            ),
             models.CheckConstraint(
-                condition=Q(kind__in=["over_budget", "pacing_ahead", "behind_late", "no_data"]),
+                condition=Q(
+                    kind__in=["over_budget", "pacing_ahead", "behind_late", "no_data", "custom"]
+                ),
                 name="alert_kind_valid",
             ),
+            # A built-in alert has no rule; a custom one loses its rule only when it is deleted.
+            models.CheckConstraint(
+                condition=Q(kind="custom") | Q(rule__isnull=True), name="alert_rule_only_custom"
+            ),
         ]
-        indexes = [models.Index(fields=["location", "opened_at"], name="alert_loc_opened_idx")]
+        indexes = [
+            models.Index(fields=["location", "opened_at"], name="alert_loc_opened_idx"),
+            models.Index(fields=["location", "rule"], name="alert_loc_rule_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.campaign or self.location}"

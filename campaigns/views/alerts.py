@@ -1,18 +1,30 @@
-"""The alerts inbox of a location: members read it, managers acknowledge an alert (POST)."""
+"""The alerts inbox of a location (members read it, managers acknowledge an alert by POST and
+choose their alert e-mails) and the open alerts across the portfolio. The rules' pages are in
+views/alert_rules.py; every alerts URL is declared here."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
-from campaigns.models import Alert
-from campaigns.tenancy import LocationRequiredMixin, ManagerRequiredMixin
+from campaigns.alert_forms import AlertEmailForm
+from campaigns.models import Alert, AlertRule
+from campaigns.tenancy import LocationRequiredMixin, ManagerRequiredMixin, locations_for, scope
+from campaigns.views.alert_rules import (
+    AlertEmailView,
+    AlertRuleAddView,
+    AlertRuleDeleteView,
+    AlertRulesView,
+    AlertRuleToggleView,
+    delivery_of,
+)
 
 #: How long a resolved alert stays listed in the inbox.
 RESOLVED_SHOWN_DAYS = 30
@@ -28,7 +40,7 @@ class AlertsView(LocationRequiredMixin, TemplateView):
         alerts = list(
             Alert.objects.filter(location=self.location)
             .filter(Q(resolved_at__isnull=True) | Q(resolved_at__gte=since))
-            .select_related("campaign", "acknowledged_by")
+            .select_related("campaign", "acknowledged_by", "rule")
             .order_by("-opened_at", "-pk")
         )
         kwargs.setdefault("open_alerts", [a for a in alerts if a.resolved_at is None])
@@ -41,6 +53,14 @@ class AlertsView(LocationRequiredMixin, TemplateView):
             ),
         )
         kwargs.setdefault("resolved_shown_days", RESOLVED_SHOWN_DAYS)
+        kwargs.setdefault(
+            "active_rules", AlertRule.objects.filter(location=self.location, active=True).count()
+        )
+        if self.is_manager:
+            kwargs.setdefault(
+                "email_form",
+                AlertEmailForm(initial={"delivery": delivery_of(self.location, self.request.user)}),
+            )
         return super().get_context_data(**kwargs)
 
 
@@ -69,6 +89,28 @@ class AcknowledgeAlertView(ManagerRequiredMixin, View):
         return inbox
 
 
+class PortfolioAlertsView(LoginRequiredMixin, TemplateView):
+    """The open alerts of every location the user belongs to, newest first, one query (two
+    with the user's locations), grouped by location in the template."""
+
+    template_name = "campaigns/alert_portfolio.html"
+
+    def get_context_data(self, **kwargs):
+        locations = {loc.pk: loc for loc in locations_for(self.request.user).order_by("name")}
+        with scope(*locations):
+            alerts = list(
+                Alert.objects.filter(location__in=list(locations), resolved_at__isnull=True)
+                .select_related("campaign")
+                .order_by("-opened_at", "-pk")
+            )
+        for alert in alerts:
+            alert.location = locations[alert.location_id]  # no query: the location is known
+        kwargs.setdefault("alerts", alerts)
+        kwargs.setdefault("location_count", len(locations))
+        kwargs.setdefault("portfolio_alert_count", sum(a.acknowledged_at is None for a in alerts))
+        return super().get_context_data(**kwargs)
+
+
 urlpatterns = [
     path("l/<slug:slug>/alerts/", AlertsView.as_view(), name="alerts"),
     path(
@@ -76,4 +118,18 @@ urlpatterns = [
         AcknowledgeAlertView.as_view(),
         name="alert_acknowledge",
     ),
+    path("l/<slug:slug>/alerts/email/", AlertEmailView.as_view(), name="alert_email"),
+    path("l/<slug:slug>/alerts/rules/", AlertRulesView.as_view(), name="alert_rules"),
+    path("l/<slug:slug>/alerts/rules/add/", AlertRuleAddView.as_view(), name="alert_rule_add"),
+    path(
+        "l/<slug:slug>/alerts/rules/toggle/",
+        AlertRuleToggleView.as_view(),
+        name="alert_rule_toggle",
+    ),
+    path(
+        "l/<slug:slug>/alerts/rules/delete/",
+        AlertRuleDeleteView.as_view(),
+        name="alert_rule_delete",
+    ),
+    path("portfolio/alerts/", PortfolioAlertsView.as_view(), name="portfolio_alerts"),
 ]

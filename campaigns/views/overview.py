@@ -63,10 +63,15 @@ class PortfolioView(LoginRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateV
 
     def get_context_data(self, **kwargs):
         query, rows = self.table()
+        # Every location's open alerts in one grouped query: the page's rows show theirs, the
+        # header's badge the unacknowledged ones across all the user's locations.
+        alert_counts = portfolio.open_alert_counts(self.locations)
         paginator = Paginator(rows, self.paginate_by)
         page = paginator.get_page(self.request.GET.get("page"))
         page_rows = list(page.object_list)
         portfolio.fill_series(page_rows, self.period)
+        for row in page_rows:
+            row.open_alerts = alert_counts.get(row.location.pk, portfolio.AlertCounts()).open
         return super().get_context_data(
             rows=page_rows,
             page_obj=page,
@@ -79,6 +84,7 @@ class PortfolioView(LoginRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateV
             roi_chart=charts.portfolio_roi_chart(page_rows),
             new_location_url=new_location_url(self.request.user, self.locations),
             page_url=reverse("campaigns:portfolio"),
+            portfolio_alert_count=sum(c.unacknowledged for c in alert_counts.values()),
             **kwargs,
         )
 
