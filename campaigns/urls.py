@@ -11,6 +11,7 @@ from campaigns.views import (
     imports,
     members,
     overview,
+    reports,
     tokens,
 )
 
@@ -48,3 +49,4 @@ urlpatterns = [
 # Data in and out: each area's module declares its own patterns (in this namespace).
 urlpatterns += imports.urlpatterns + exports.urlpatterns + tokens.urlpatterns + members.urlpatterns
 urlpatterns += alerts.urlpatterns
+urlpatterns += reports.urlpatterns

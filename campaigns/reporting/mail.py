@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
@@ -49,22 +51,64 @@ def manager_addresses(location: Location) -> list[str]:
     return list(dict.fromkeys(emails))
 
 
+@dataclass(frozen=True)
+class RenderedReport:
+    """A report rendered once (its figures and its PDF), to be sent to each recipient in a
+    message of their own: ``report_message`` adds the parts that differ per recipient."""
+
+    location: Location
+    period: Period
+    context: dict
+    pdf: bytes
+
+    @property
+    def subject(self) -> str:
+        return report_subject(self.location, self.period)
+
+    @property
+    def filename(self) -> str:
+        return pdf_filename(self.location, self.period)
+
+
+def render_report(location: Location, period: Period, *, campaigns=None) -> RenderedReport:
+    """The location's report over ``period`` (of only ``campaigns`` if given), rendered inside
+    its scope: the context of the e-mail's parts and the PDF."""
+    context = report_context(location, period, campaigns)
+    return RenderedReport(location, period, context, pdf_from_context(context))
+
+
+def report_message(
+    report: RenderedReport, recipients: list[str], *, unsubscribe_url: str | None = None
+) -> EmailMultiAlternatives:
+    """One message of ``report`` to ``recipients``; with ``unsubscribe_url`` (a scheduled
+    report's recipient), the link in both parts and the RFC 8058 one-click headers."""
+    context = {**report.context, "unsubscribe_url": unsubscribe_url}
+    headers = {}
+    if unsubscribe_url:
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe_url}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+    message = EmailMultiAlternatives(
+        subject=report.subject,
+        body=render_to_string("campaigns/email/report.txt", context),
+        to=recipients,
+        headers=headers,
+    )
+    message.attach_alternative(
+        render_to_string("campaigns/email/report.html", context), "text/html"
+    )
+    message.attach(report.filename, report.pdf, "application/pdf")
+    return message
+
+
 def build_report_email(
-    location: Location, period: Period, *, campaigns=None, recipients
+    location: Location, period: Period, *, campaigns=None, recipients, unsubscribe_url=None
 ) -> EmailMultiAlternatives:
     """The location's report over ``period`` (of only ``campaigns`` if given) for
     ``recipients``: rendered inside the location's scope, ready to ``send()``."""
     recipients = clean_addresses(recipients)
     if not recipients:
         raise ValidationError("Give at least one address to send the report to.")
-    context = report_context(location, period, campaigns)
-    message = EmailMultiAlternatives(
-        subject=report_subject(location, period),
-        body=render_to_string("campaigns/email/report.txt", context),
-        to=recipients,
-    )
-    message.attach_alternative(
-        render_to_string("campaigns/email/report.html", context), "text/html"
-    )
-    message.attach(pdf_filename(location, period), pdf_from_context(context), "application/pdf")
-    return message
+    report = render_report(location, period, campaigns=campaigns)
+    return report_message(report, recipients, unsubscribe_url=unsubscribe_url)

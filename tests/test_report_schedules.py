@@ -1,0 +1,837 @@
+"""Scheduled client reports: due times across DST and months, the scheduler's once-only sends,
+the unsubscribe link, failures retried with backoff, the pages (test send, preview, log) and
+their tenant isolation, the admin, and ``send_report`` without ``--to``."""
+
+from __future__ import annotations
+
+import re
+import smtplib
+import socket
+import zoneinfo
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns import scheduling, services
+from campaigns.models import (
+    Membership,
+    ReportDelivery,
+    ReportRecipient,
+    ReportSchedule,
+    ScheduledRun,
+)
+from campaigns.reporting import delivery, unsubscribe
+from campaigns.reporting import services as schedule_services
+from campaigns.reporting.occurrences import local_instant, next_send, occurrences
+from campaigns.reporting.schedules import (
+    report_retries,
+    report_schedules,
+    send_scheduled_report,
+)
+from campaigns.tenancy import scope
+from tests.factories import MembershipFactory, UserFactory
+from tests.test_report_mail import pdf_text
+
+pytestmark = pytest.mark.django_db
+
+NEW_YORK = zoneinfo.ZoneInfo("America/New_York")
+SOURCES = [report_schedules, report_retries]
+# Monday 2026-03-09 08:00 in New York (EDT since Sunday the 8th) is 12:00 UTC.
+DUE = datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
+NOW = DUE + timedelta(minutes=3)
+LINK = re.compile(r"https?://[^/\s]+(/reports/unsubscribe/[^/\s]+/)")
+SENTINEL = "Quokkazephyr"
+
+DEFAULTS = {
+    "name": "",
+    "frequency": "weekly",
+    "weekday": 0,
+    "day_of_month": 1,
+    "hour": 8,
+    "period": "last_week",
+    "active": True,
+}
+
+
+def make_schedule(location, *, addresses=(), members=(), campaigns=(), **fields):
+    """A schedule saved through the service, created well before the times the tests use."""
+    with scope(location):
+        schedule = schedule_services.save_schedule(
+            location=location,
+            schedule=None,
+            data={**DEFAULTS, **fields},
+            campaigns=list(campaigns),
+            members=list(members),
+            addresses=list(addresses),
+            by=None,
+        )
+        ReportSchedule.objects.filter(pk=schedule.pk).update(
+            created_at=datetime(2026, 1, 1, tzinfo=UTC)
+        )
+        schedule.refresh_from_db()
+    return schedule
+
+
+def deliveries(location, **filters):
+    with scope(location):
+        return list(ReportDelivery.objects.filter(**filters).order_by("pk"))
+
+
+def reload(row):
+    with scope(row.location_id):
+        row.refresh_from_db()
+    return row
+
+
+def run(now):
+    return scheduling.run_due_work(now, sources=SOURCES)
+
+
+def retry(now):
+    """A scheduler pass at ``now`` for retries only (failures are timed by the real clock)."""
+    return scheduling.run_due_work(now, sources=[report_retries])
+
+
+@pytest.fixture
+def new_york(sunrise):
+    sunrise.time_zone = "America/New_York"
+    sunrise.save()
+    return sunrise
+
+
+@pytest.fixture
+def manager(sunrise_manager):
+    sunrise_manager.email = "manager@sunrise.test"
+    sunrise_manager.save()
+    return sunrise_manager
+
+
+@pytest.fixture
+def sentinel_campaign(harbor):
+    """Harbor's campaign, with a name and revenue that must never reach Sunrise's recipients."""
+    campaign = services.create_campaign(
+        location=harbor,
+        name=f"{SENTINEL} Harbor Promo",
+        channel="sms",
+        status="active",
+        budget=Decimal("777.00"),
+        start_date=date(2026, 1, 1),
+    )
+    services.record_days(
+        campaign=campaign,
+        rows=[{"date": date(2026, 3, 3), "leads": 9, "revenue": Decimal("98765.00")}],
+    )
+    return campaign
+
+
+# --- Due times --------------------------------------------------------------------------------
+
+
+class Weekly:
+    frequency, weekday, day_of_month = "weekly", 0, 1
+
+    def __init__(self, weekday=0, hour=8):
+        self.weekday, self.hour = weekday, hour
+
+
+class Monthly:
+    frequency, weekday = "monthly", 0
+
+    def __init__(self, day, hour=8):
+        self.day_of_month, self.hour = day, hour
+
+
+def test_weekly_due_time_follows_the_locations_clock_across_dst():
+    # 08:00 New York is 13:00 UTC in winter (EST) and 12:00 UTC after the switch on March 8.
+    before = next_send(Weekly(), NEW_YORK, datetime(2026, 3, 1, 0, 0, tzinfo=UTC))
+    after = next_send(Weekly(), NEW_YORK, datetime(2026, 3, 3, 0, 0, tzinfo=UTC))
+    assert before.astimezone(UTC) == datetime(2026, 3, 2, 13, 0, tzinfo=UTC)
+    assert after.astimezone(UTC) == datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
+    assert (before.hour, after.hour) == (8, 8)
+    assert list(occurrences(Weekly(), NEW_YORK, NOW)) == [DUE]
+
+
+def test_an_hour_skipped_by_dst_is_due_when_the_clocks_jump_and_a_repeated_hour_once():
+    # Sunday March 8, 02:00 does not exist in New York: due at 03:00 EDT (07:00 UTC).
+    gap = Weekly(weekday=6, hour=2)
+    assert list(occurrences(gap, NEW_YORK, datetime(2026, 3, 8, 9, 0, tzinfo=UTC))) == [
+        datetime(2026, 3, 8, 7, 0, tzinfo=UTC)
+    ]
+    # Sunday November 1, 01:00 happens twice: due at the first (EDT, 05:00 UTC), once.
+    twice = Weekly(weekday=6, hour=1)
+    assert list(occurrences(twice, NEW_YORK, datetime(2026, 11, 1, 8, 0, tzinfo=UTC))) == [
+        datetime(2026, 11, 1, 5, 0, tzinfo=UTC)
+    ]
+
+
+def test_monthly_due_time_is_its_day_of_each_month_in_the_locations_zone():
+    auckland = zoneinfo.ZoneInfo("Pacific/Auckland")
+    # The 28th at 23:00 in Auckland (NZDT, +13) is 10:00 UTC the same day.
+    after_january = next_send(Monthly(28, hour=23), auckland, datetime(2026, 1, 29, tzinfo=UTC))
+    assert after_january.astimezone(UTC) == datetime(2026, 2, 28, 10, 0, tzinfo=UTC)
+    # In April (NZST, +12 since April 5) it is 11:00 UTC.
+    in_april = next_send(Monthly(28, hour=23), auckland, datetime(2026, 4, 1, tzinfo=UTC))
+    assert in_april.astimezone(UTC) == datetime(2026, 4, 28, 11, 0, tzinfo=UTC)
+    # The 1st at 08:00 New York: due on March 1 (EST) but not on any other day of the window.
+    first = Monthly(1)
+    assert list(occurrences(first, NEW_YORK, datetime(2026, 3, 2, 12, 0, tzinfo=UTC))) == [
+        datetime(2026, 3, 1, 13, 0, tzinfo=UTC)
+    ]
+    assert list(occurrences(first, NEW_YORK, datetime(2026, 3, 5, tzinfo=UTC))) == []
+    assert local_instant(date(2026, 7, 1), 8, NEW_YORK) == datetime(2026, 7, 1, 12, tzinfo=UTC)
+
+
+# --- Sending, once ----------------------------------------------------------------------------
+
+
+def test_a_schedule_due_twice_sends_once_per_recipient(
+    new_york, reference_campaign, manager, mailoutbox
+):
+    schedule = make_schedule(new_york, addresses=["owner@client.test"], members=[manager])
+
+    first = run(NOW)
+    again = run(NOW)  # a second scheduler, or the same one a minute later
+    restarted = run(NOW + timedelta(minutes=7))
+
+    assert [(w.kind, w.key, w.due_at) for w in first.enqueued] == [
+        ("report", str(schedule.pk), DUE)
+    ]
+    assert again.enqueued == [] and restarted.enqueued == []
+    assert again.already_done == 1 and restarted.already_done == 1
+    assert ScheduledRun.objects.filter(kind="report").count() == 1
+    assert sorted(m.to[0] for m in mailoutbox) == ["manager@sunrise.test", "owner@client.test"]
+    # Even the task itself, run again for the same occurrence, sends nothing more.
+    assert send_scheduled_report.call(schedule.pk, DUE.isoformat()) == 0
+    assert len(mailoutbox) == 2
+    sent = deliveries(new_york)
+    assert [(d.email, d.status, d.attempts, d.due_at) for d in sent] == [
+        ("manager@sunrise.test", "sent", 1, DUE),
+        ("owner@client.test", "sent", 1, DUE),
+    ]
+
+
+def test_each_recipient_gets_their_own_message_with_their_unsubscribe_link(
+    new_york, reference_campaign, manager, mailoutbox
+):
+    make_schedule(new_york, addresses=["owner@client.test"], members=[manager], period="last_week")
+    run(NOW)
+
+    links = set()
+    for message in mailoutbox:
+        [address] = message.to
+        html = next(c for c, mime in message.alternatives if mime == "text/html")
+        link = LINK.search(message.body).group(0)
+        assert link in html
+        assert message.extra_headers["List-Unsubscribe"] == f"<{link}>"
+        assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        # Last week as of Monday March 9: March 2 to 8.
+        assert message.subject == "Sunrise Realty report: Mar 2 – Mar 8, 2026"
+        assert message.attachments[0][2] == "application/pdf"
+        recipient = unsubscribe.recipient_from_token(link.rsplit("/", 2)[-2])
+        assert recipient.address == address
+        links.add(link)
+    assert len(links) == 2
+
+
+def test_a_members_current_address_is_used_and_a_former_member_gets_nothing(
+    new_york, manager, mailoutbox
+):
+    viewer = MembershipFactory(
+        user=UserFactory(username="leaver", email="leaver@sunrise.test"),
+        location=new_york,
+        role=Membership.Role.VIEWER,
+    )
+    make_schedule(new_york, members=[manager, viewer.user])
+    manager.email = "new-address@sunrise.test"
+    manager.save()
+    viewer.delete()
+
+    run(NOW)
+
+    assert [m.to for m in mailoutbox] == [["new-address@sunrise.test"]]
+
+
+def test_an_inactive_schedule_sends_nothing_and_a_new_one_no_past_occurrence(new_york, mailoutbox):
+    make_schedule(new_york, addresses=["a@client.test"], active=False)
+    with scope(new_york):
+        fresh = schedule_services.save_schedule(
+            location=new_york,
+            schedule=None,
+            data=DEFAULTS,
+            campaigns=[],
+            members=[],
+            addresses=["b@client.test"],
+            by=None,
+        )
+    assert fresh.created_at > NOW  # created "now", after the occurrence the scheduler sees
+    assert run(NOW).enqueued == []
+    assert mailoutbox == []
+
+
+# --- Unsubscribe ------------------------------------------------------------------------------
+
+
+def test_the_unsubscribe_link_works_without_login_and_stops_the_next_send(
+    new_york, manager, mailoutbox
+):
+    make_schedule(new_york, addresses=["owner@client.test"], members=[manager])
+    run(NOW)
+    [owner_message] = [m for m in mailoutbox if m.to == ["owner@client.test"]]
+    path = LINK.search(owner_message.body).group(1)
+
+    anonymous = Client(enforce_csrf_checks=True)
+    page = anonymous.get(path)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "owner@client.test" in text and "Sunrise Realty" in text
+    assert "Unsubscribe</button>" in text
+    assert page["Cache-Control"].startswith("max-age=0")
+    done = anonymous.post(path)  # the page's button: no login, no CSRF cookie needed
+    assert done.status_code == 200
+    assert "You are unsubscribed" in done.content.decode()
+    again = anonymous.post(path)
+    assert "Already unsubscribed" in again.content.decode()
+
+    mailoutbox.clear()
+    run(NOW + timedelta(days=7))  # the next Monday
+
+    assert [m.to for m in mailoutbox] == [["manager@sunrise.test"]]
+    assert [d.email for d in deliveries(new_york, due_at=DUE + timedelta(days=7))] == [
+        "manager@sunrise.test"
+    ]
+
+
+def test_one_click_unsubscribe_by_a_mail_client(new_york, mailoutbox):
+    schedule = make_schedule(new_york, addresses=["owner@client.test"])
+    run(NOW)
+    path = LINK.search(mailoutbox[0].body).group(1)
+
+    response = Client(enforce_csrf_checks=True).post(
+        path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 200
+    with scope(new_york):
+        assert ReportRecipient.objects.get(schedule=schedule).unsubscribed_at is not None
+
+
+def test_a_tampered_unsubscribe_link_is_refused_and_changes_nothing(new_york, mailoutbox):
+    schedule = make_schedule(new_york, addresses=["owner@client.test"])
+    run(NOW)
+    path = LINK.search(mailoutbox[0].body).group(1)
+    tampered = path[:-3] + ("A" if path[-3] != "A" else "B") + path[-2:]
+
+    for response in (Client().get(tampered), Client().post(tampered)):
+        assert response.status_code == 400
+        assert "This unsubscribe link is not valid." in response.content.decode()
+    assert Client().get("/reports/unsubscribe/not-a-token/").status_code == 400
+    with scope(new_york):
+        assert ReportRecipient.objects.get(schedule=schedule).unsubscribed_at is None
+
+
+def test_a_manager_cannot_resubscribe_someone_who_unsubscribed(new_york, manager):
+    schedule = make_schedule(new_york, addresses=["owner@client.test"])
+    with scope(new_york):
+        recipient = ReportRecipient.objects.get(schedule=schedule)
+    assert unsubscribe.unsubscribe(recipient)
+    with scope(new_york):
+        # Taken off the list and put back: still unsubscribed.
+        for addresses in ([], ["Owner@Client.test"]):
+            schedule_services.save_schedule(
+                location=new_york,
+                schedule=schedule,
+                data=DEFAULTS,
+                campaigns=[],
+                members=[manager],
+                addresses=addresses,
+                by=manager,
+            )
+        rows = list(ReportRecipient.objects.filter(schedule=schedule, user=None))
+        assert [(r.email, r.unsubscribed_at is not None) for r in rows] == [
+            ("owner@client.test", True)
+        ]
+        assert delivery.current_recipients(schedule) == [
+            ReportRecipient.objects.get(schedule=schedule, user=manager)
+        ]
+
+
+# --- Failures and retries ---------------------------------------------------------------------
+
+
+class Refusing:
+    """An SMTP server that refuses the addresses in ``refuse`` and keeps the rest."""
+
+    def __init__(self, refuse=()):
+        self.refuse = set(refuse)
+        self.envelopes = []
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def smtp_settings(port):
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+
+
+@pytest.fixture
+def smtp_server():
+    handler = Refusing(refuse={"bounce@client.test"})
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    with override_settings(MAILERS=smtp_settings(port)):
+        yield handler
+    controller.stop()
+
+
+def test_a_refused_recipient_is_recorded_with_the_reason_and_retried_with_backoff(
+    new_york, smtp_server
+):
+    make_schedule(new_york, addresses=["owner@client.test", "bounce@client.test"])
+
+    run(NOW)
+
+    assert [e.rcpt_tos for e in smtp_server.envelopes] == [["owner@client.test"]]
+    owner, bounce = deliveries(new_york)
+    assert (owner.status, owner.attempts) == ("sent", 1)
+    assert (bounce.status, bounce.attempts) == ("retrying", 1)
+    assert bounce.last_error == "bounce@client.test refused: 550 5.1.1 No such mailbox here"
+    wait = bounce.next_attempt_at - timezone.now()
+    assert timedelta(minutes=4) < wait <= timedelta(minutes=5)
+
+    # Not before its backoff; then once per attempt, even if the scheduler runs twice.
+    assert retry(bounce.next_attempt_at - timedelta(seconds=1)).enqueued == []
+    smtp_server.refuse.clear()
+    retried = retry(bounce.next_attempt_at)
+    assert retry(bounce.next_attempt_at + timedelta(minutes=1)).enqueued == []
+    assert [(w.kind, w.key) for w in retried.enqueued] == [("report_retry", f"{bounce.pk}:1")]
+    reload(bounce)
+    assert (bounce.status, bounce.attempts, bounce.next_attempt_at) == ("sent", 2, None)
+    assert [e.rcpt_tos for e in smtp_server.envelopes][-1] == ["bounce@client.test"]
+    assert len(smtp_server.envelopes) == 2
+
+
+def test_a_delivery_that_keeps_failing_is_given_up_after_the_last_backoff(new_york):
+    make_schedule(new_york, addresses=["owner@client.test"])
+    waits = []
+    with override_settings(MAILERS=smtp_settings(free_port())):  # nobody listens there
+        started = timezone.now()
+        run(NOW)
+        [row] = deliveries(new_york)
+        while row.status == "retrying":
+            waits.append(row.next_attempt_at - started)
+            started = timezone.now()
+            retry(row.next_attempt_at)
+            reload(row)
+
+    assert row.status == "failed" and row.attempts == 4
+    assert row.last_error.startswith("ConnectionRefusedError")
+    assert row.next_attempt_at is None
+    assert [round(w.total_seconds() / 60) for w in waits] == [5, 30, 120]
+
+
+def test_a_retry_is_not_made_to_someone_who_unsubscribed_in_the_meantime(new_york, mailoutbox):
+    make_schedule(new_york, addresses=["owner@client.test"])
+    with override_settings(MAILERS=smtp_settings(free_port())):
+        run(NOW)
+    [row] = deliveries(new_york)
+    with scope(new_york):
+        unsubscribe.unsubscribe(row.recipient)
+
+    retry(row.next_attempt_at)
+
+    reload(row)
+    assert row.status == "failed"
+    assert row.last_error == "Not retried: the recipient unsubscribed or left the schedule."
+    assert mailoutbox == []
+
+
+# --- Tenant isolation -------------------------------------------------------------------------
+
+
+def test_another_locations_recipients_never_receive_this_locations_report(
+    new_york, harbor, reference_campaign, sentinel_campaign, mailoutbox
+):
+    harbor.time_zone = "America/New_York"
+    harbor.save()
+    make_schedule(new_york, addresses=["owner@sunrise.test"], period="last_month")
+    make_schedule(harbor, addresses=["owner@harbor.test"], period="last_week")
+
+    run(NOW)
+
+    by_address = {m.to[0]: m for m in mailoutbox}
+    assert sorted(by_address) == ["owner@harbor.test", "owner@sunrise.test"]
+    sunrise_mail, harbor_mail = by_address["owner@sunrise.test"], by_address["owner@harbor.test"]
+    assert "Sunrise Realty" in sunrise_mail.subject and "Harbor Homes" in harbor_mail.subject
+    # The sentinel is real: Harbor's own report has its revenue and (in the PDF) its name.
+    assert "$98,765.00" in harbor_mail.body
+    assert SENTINEL in pdf_text(harbor_mail.attachments[0][1])
+    html = next(c for c, mime in sunrise_mail.alternatives if mime == "text/html")
+    for part in (sunrise_mail.body, html, pdf_text(sunrise_mail.attachments[0][1])):
+        assert SENTINEL not in part and "98,765" not in part
+    assert "Harbor" not in sunrise_mail.body
+    assert deliveries(new_york)[0].email == "owner@sunrise.test"
+    assert deliveries(harbor)[0].email == "owner@harbor.test"
+
+
+def test_another_locations_schedule_is_404_in_urls_and_not_found_in_posts(
+    client, sunrise, harbor, manager, mailoutbox
+):
+    theirs = make_schedule(harbor, addresses=["owner@harbor.test"], name="Harbor weekly")
+    client.force_login(manager)
+    for name in (
+        "report_schedule_edit",
+        "report_preview",
+        "report_preview_email",
+        "report_preview_pdf",
+    ):
+        assert (
+            client.get(reverse(f"campaigns:{name}", args=[sunrise.slug, theirs.pk])).status_code
+            == 404
+        )
+    edit = reverse("campaigns:report_schedule_edit", args=[sunrise.slug, theirs.pk])
+    assert client.post(edit, {"name": "Taken over"}).status_code == 404
+    for name in ("report_test", "report_schedule_delete"):
+        response = client.post(
+            reverse(f"campaigns:{name}", args=[sunrise.slug]), {"schedule": theirs.pk}, follow=True
+        )
+        assert "That report schedule was not found in this location." in response.content.decode()
+    with scope(harbor):
+        assert ReportSchedule.objects.get(pk=theirs.pk).name == "Harbor weekly"
+    assert mailoutbox == []
+
+
+def test_the_form_refuses_another_locations_campaign_and_member(
+    client, sunrise, harbor, manager, harbor_manager, sentinel_campaign
+):
+    client.force_login(manager)
+    url = reverse("campaigns:report_schedule_new", args=[sunrise.slug])
+    base = {**DEFAULTS, "active": "on", "addresses": "owner@client.test"}
+
+    with_campaign = client.post(url, {**base, "campaigns": [sentinel_campaign.pk]})
+    with_member = client.post(url, {**base, "members": [harbor_manager.pk]})
+
+    assert "That campaign is not one of this location&#x27;s." in with_campaign.content.decode()
+    assert "That person is not a member of this location." in with_member.content.decode()
+    assert SENTINEL not in client.get(url).content.decode()
+    with scope(sunrise):
+        assert not ReportSchedule.objects.exists()
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+def test_a_manager_creates_and_edits_a_schedule_through_the_form(
+    client, sunrise, manager, reference_campaign
+):
+    client.force_login(manager)
+    response = client.post(
+        reverse("campaigns:report_schedule_new", args=[sunrise.slug]),
+        {
+            "name": "Owner's monthly",
+            "frequency": "monthly",
+            "weekday": 0,
+            "day_of_month": 3,
+            "hour": 9,
+            "period": "last_month",
+            "active": "on",
+            "campaigns": [reference_campaign.pk],
+            "members": [manager.pk],
+            "addresses": "owner@client.test, Boss@Client.test\nowner@client.test",
+        },
+    )
+    assert response.status_code == 302
+    with scope(sunrise):
+        schedule = ReportSchedule.objects.get()
+        assert (schedule.frequency, schedule.day_of_month, schedule.hour) == ("monthly", 3, 9)
+        assert list(schedule.campaigns.all()) == [reference_campaign]
+        assert sorted(r.address for r in schedule.recipients.all()) == [
+            "Boss@Client.test",
+            "manager@sunrise.test",
+            "owner@client.test",
+        ]
+    listing = client.get(response["Location"]).content.decode()
+    assert "Saved the report schedule “Owner&#x27;s monthly”." in listing
+    assert "Monthly, on day 3 at 09:00" in listing
+    expected = next_send(schedule, zoneinfo.ZoneInfo("UTC"), datetime.now(UTC))
+    assert expected.strftime("%a, %b %-d, %Y %H:%M") in listing
+
+    edit = reverse("campaigns:report_schedule_edit", args=[sunrise.slug, schedule.pk])
+    form = client.get(edit).content.decode()
+    assert "owner@client.test" in form and 'value="3"' in form
+    client.post(
+        edit,
+        {
+            **{k: v for k, v in DEFAULTS.items() if k != "active"},  # unticked: paused
+            "name": "Weekly now",
+            "members": [manager.pk],
+            "addresses": "",
+        },
+    )
+    with scope(sunrise):
+        schedule.refresh_from_db()
+        assert (schedule.name, schedule.frequency, schedule.active) == (
+            "Weekly now",
+            "weekly",
+            False,
+        )
+        assert [r.address for r in schedule.recipients.all()] == ["manager@sunrise.test"]
+        assert not schedule.campaigns.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("hour", "24", "Select a valid choice."),
+        ("day_of_month", "29", "less than or equal to 28"),
+        ("addresses", "owner@", "“owner@” is not a valid e-mail address."),
+        ("addresses", "", "Choose at least one member or enter an outside address."),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_saves_nothing(
+    client, sunrise, manager, field, value, message
+):
+    client.force_login(manager)
+    data = {**DEFAULTS, "active": "on", "addresses": "owner@client.test", field: value}
+    response = client.post(reverse("campaigns:report_schedule_new", args=[sunrise.slug]), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    with scope(sunrise):
+        assert not ReportSchedule.objects.exists()
+
+
+def test_send_a_test_now_goes_to_the_manager_and_is_logged(
+    client, sunrise, manager, reference_campaign, mailoutbox
+):
+    schedule = make_schedule(sunrise, addresses=["owner@client.test"], name="Weekly owner")
+    client.force_login(manager)
+
+    response = client.post(
+        reverse("campaigns:report_test", args=[sunrise.slug]),
+        {"schedule": schedule.pk},
+        follow=True,
+    )
+
+    assert "Sent a test of “Weekly owner” to manager@sunrise.test." in response.content.decode()
+    [message] = mailoutbox
+    assert message.to == ["manager@sunrise.test"]
+    assert "List-Unsubscribe" not in message.extra_headers
+    [row] = deliveries(sunrise)
+    assert (row.is_test, row.status, row.due_at, row.email) == (
+        True,
+        "sent",
+        None,
+        "manager@sunrise.test",
+    )
+    log = client.get(reverse("campaigns:report_log", args=[sunrise.slug])).content.decode()
+    assert "manager@sunrise.test" in log and ">Test<" in log and ">Sent<" in log
+
+
+def test_send_a_test_without_an_address_or_with_the_mail_server_down_says_why(
+    client, sunrise, sunrise_manager, mailoutbox
+):
+    schedule = make_schedule(sunrise, addresses=["owner@client.test"])
+    client.force_login(sunrise_manager)
+    url = reverse("campaigns:report_test", args=[sunrise.slug])
+
+    no_address = client.post(url, {"schedule": schedule.pk}, follow=True).content.decode()
+    assert "Your account has no e-mail address to send the test to" in no_address
+    assert deliveries(sunrise) == []
+
+    sunrise_manager.email = "manager@sunrise.test"
+    sunrise_manager.save()
+    with override_settings(MAILERS=smtp_settings(free_port())):
+        down = client.post(url, {"schedule": schedule.pk}, follow=True)
+    assert down.status_code == 200
+    assert "could not be sent to manager@sunrise.test: ConnectionRefusedError" in (
+        down.content.decode()
+    )
+    [row] = deliveries(sunrise)
+    assert (row.status, row.is_test, row.next_attempt_at) == ("failed", True, None)
+    assert mailoutbox == []
+
+
+def test_the_preview_shows_the_email_and_offers_the_pdf(
+    client, sunrise, manager, reference_campaign
+):
+    schedule = make_schedule(sunrise, addresses=["owner@client.test"], period="last_month")
+    client.force_login(manager)
+    args = [sunrise.slug, schedule.pk]
+
+    page = client.get(reverse("campaigns:report_preview", args=args)).content.decode()
+    email_url = reverse("campaigns:report_preview_email", args=args)
+    assert f'src="{email_url}"' in page
+    assert reverse("campaigns:report_preview_pdf", args=args) in page
+
+    email = client.get(email_url)
+    assert "Headline figures" in email.content.decode()
+    assert email["X-Frame-Options"] == "SAMEORIGIN"
+    csp = email["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "frame-ancestors 'self'" in csp and "sandbox" in csp
+
+    pdf = client.get(reverse("campaigns:report_preview_pdf", args=args))
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"].startswith('attachment; filename="sunrise-realty-report-')
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_a_viewer_cannot_open_the_report_pages(client, sunrise, sunrise_viewer):
+    client.force_login(sunrise_viewer)
+    assert client.get(reverse("campaigns:report_schedules", args=[sunrise.slug])).status_code == 403
+
+
+def test_delete_removes_the_schedule(client, sunrise, manager):
+    schedule = make_schedule(sunrise, addresses=["owner@client.test"], name="Old one")
+    client.force_login(manager)
+    response = client.post(
+        reverse("campaigns:report_schedule_delete", args=[sunrise.slug]),
+        {"schedule": schedule.pk},
+        follow=True,
+    )
+    assert "Deleted the report schedule “Old one”." in response.content.decode()
+    with scope(sunrise):
+        assert not ReportSchedule.objects.exists()
+        assert not ReportRecipient.objects.exists()
+
+
+def test_the_delivery_log_is_newest_first_and_paginated(client, sunrise, manager):
+    schedule = make_schedule(sunrise, addresses=["owner@client.test"])
+    with scope(sunrise):
+        for i in range(30):
+            ReportDelivery.objects.create(
+                location=sunrise,
+                schedule=schedule,
+                email=f"r{i:02d}@client.test",
+                status="failed",
+                attempts=4,
+                last_error=f"reason {i:02d}",
+            )
+    client.force_login(manager)
+    url = reverse("campaigns:report_log", args=[sunrise.slug])
+    first = client.get(url).content.decode()
+    second = client.get(url + "?page=2").content.decode()
+    assert first.index("r29@client.test") < first.index("r28@client.test")
+    assert "reason 29" in first and "r05@client.test" in first and "r04@client.test" not in first
+    assert "r04@client.test" in second and "Page 2 of 2 (30 messages)" in second
+
+
+def test_the_list_page_makes_the_same_queries_for_one_or_many_schedules(
+    client, sunrise, manager, reference_campaign, django_assert_num_queries
+):
+    client.force_login(manager)
+    url = reverse("campaigns:report_schedules", args=[sunrise.slug])
+    make_schedule(sunrise, addresses=["a@client.test"], members=[manager])
+    client.get(url)  # warm the session and content type caches
+
+    # Session, user, membership; the schedules with their counts, their recipients (with
+    # their users); the header's open alerts and the user's locations.
+    with django_assert_num_queries(7):
+        assert client.get(url).status_code == 200
+    for i in range(4):
+        make_schedule(
+            sunrise,
+            addresses=[f"b{i}@client.test"],
+            members=[manager],
+            campaigns=[reference_campaign],
+        )
+    with django_assert_num_queries(7):
+        page = client.get(url).content.decode()
+    assert page.count("Send a test now</button>") == 5
+
+
+# --- Admin ------------------------------------------------------------------------------------
+
+
+def test_the_admin_shows_a_staff_manager_only_their_locations_schedules_and_a_read_only_log(
+    client, sunrise, harbor, manager
+):
+    from django.contrib.auth.models import Permission
+
+    manager.is_staff = True
+    manager.save()
+    manager.user_permissions.set(Permission.objects.filter(content_type__app_label="campaigns"))
+    mine = make_schedule(sunrise, addresses=["mine@client.test"], name="Sunrise weekly")
+    make_schedule(harbor, addresses=["theirs@client.test"], name=f"{SENTINEL} weekly")
+    with scope(sunrise):
+        row = ReportDelivery.objects.create(
+            location=sunrise, schedule=mine, email="mine@client.test", status="sent", attempts=1
+        )
+    client.force_login(manager)
+
+    listing = client.get("/admin/campaigns/reportschedule/").content.decode()
+    assert "Sunrise weekly" in listing and SENTINEL not in listing
+    change = client.get(f"/admin/campaigns/reportschedule/{mine.pk}/change/").content.decode()
+    assert "mine@client.test" in change
+    assert client.get("/admin/campaigns/reportdelivery/").status_code == 200
+    assert client.get("/admin/campaigns/reportdelivery/add/").status_code == 403
+    page = client.get(f"/admin/campaigns/reportdelivery/{row.pk}/change/").content.decode()
+    assert 'name="_save"' not in page
+
+
+# --- manage.py send_report --------------------------------------------------------------------
+
+
+def test_send_report_without_to_sends_to_the_schedules_recipients(
+    sunrise, manager, reference_campaign, mailoutbox, capsys
+):
+    schedule = make_schedule(
+        sunrise, addresses=["owner@client.test"], members=[manager], name="Weekly owner"
+    )
+    with scope(sunrise):
+        ReportRecipient.objects.filter(schedule=schedule, user=manager).update(
+            unsubscribed_at=datetime(2026, 2, 1, tzinfo=UTC)
+        )
+
+    call_command("send_report", "sunrise-realty", "--start", "2026-01-01", "--end", "2026-01-31")
+
+    [message] = mailoutbox
+    assert message.to == ["owner@client.test"]
+    assert "- ROI: 260.0 %" in message.body
+    assert "List-Unsubscribe" in message.extra_headers
+    out = capsys.readouterr().out
+    assert "Sent the Sunrise Realty report “Weekly owner” (Jan 1 – Jan 31, 2026)" in out
+    assert "to owner@client.test (the schedule's recipients)" in out
+    [row] = deliveries(sunrise)
+    assert (row.status, row.due_at, row.is_test) == ("sent", None, False)
+
+
+def test_send_report_reports_a_refused_recipient(sunrise, smtp_server, capsys):
+    make_schedule(sunrise, addresses=["bounce@client.test"], name="Weekly owner")
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match=r"bounce@client\.test refused: 550"):
+        call_command("send_report", "sunrise-realty")
+    [row] = deliveries(sunrise)
+    assert row.status == "failed"
+
+
+def test_failure_reasons_are_readable():
+    refused = smtplib.SMTPRecipientsRefused({"a@x.test": (550, b"No such user")})
+    assert delivery.failure_reason(refused) == "a@x.test refused: 550 No such user"
+    answered = smtplib.SMTPDataError(554, b"Spam")
+    assert delivery.failure_reason(answered) == "The mail server answered 554 Spam"
+    assert delivery.failure_reason(TimeoutError("timed out")) == "TimeoutError: timed out"
