@@ -5,15 +5,17 @@ pagination, the CSV, a constant number of queries, and the sparkline tag."""
 import csv
 import html
 import io
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
 from django.urls import NoReverseMatch
+from django.utils import timezone
 
 from campaigns.analytics import portfolio
-from campaigns.models import Campaign, DailyMetric, Location, Membership
+from campaigns.models import Alert, Campaign, DailyMetric, Location, Membership
 from campaigns.periods import Period
 from campaigns.tenancy import scopes_disabled
 from campaigns.views import overview
@@ -465,3 +467,66 @@ def test_a_sparkline_without_values_draws_no_line():
     out = render('{% sparkline v label="Nothing" %}', v=[None, None])
     assert "<path" not in out
     assert "Nothing: series 1 no values." in out
+
+
+# --- Open alerts across the portfolio ----------------------------------------------------------
+
+
+def raise_alert(location, name: str, acknowledged: bool = False) -> None:
+    with scopes_disabled():
+        campaign = CampaignFactory(location=location, name=name)
+        Alert.objects.create(
+            location=location,
+            campaign=campaign,
+            kind="over_budget",
+            message=f"{name} is over budget",
+            acknowledged_at=timezone.now() if acknowledged else None,
+        )
+
+
+def header_badge(page: str) -> int | None:
+    found = re.search(r'>Alerts <span class="badge"[^>]*>(\d+)</span>', page)
+    return int(found.group(1)) if found else None
+
+
+def test_each_location_shows_its_open_alerts_and_the_header_their_total(client, agency):
+    zephyr, maple, hidden = (Location.objects.get(slug=s) for s in ("zephyr", "maple", "hidden"))
+    raise_alert(zephyr, "Zephyr one")
+    raise_alert(zephyr, "Zephyr two", acknowledged=True)
+    raise_alert(maple, "Maple one")
+    raise_alert(hidden, "HIDDEN-SENTINEL")
+    client.force_login(agency)
+
+    page = client.get(f"/portfolio/?{MARCH_QUERY}").content.decode()
+
+    assert '<a class="badge tone-bad alert-count" data-alerts="2" href="/l/zephyr/alerts/">' in page
+    assert '<a class="badge tone-bad alert-count" data-alerts="1" href="/l/maple/alerts/">' in page
+    assert 'href="/l/acorn/alerts/"' not in page  # no open alert, no badge
+    assert header_badge(page) == 2  # not yet acknowledged, across the user's locations
+    assert "HIDDEN-SENTINEL" not in page
+
+
+def test_the_portfolio_alerts_page_lists_open_alerts_of_the_users_locations_only(client, agency):
+    zephyr, hidden = Location.objects.get(slug="zephyr"), Location.objects.get(slug="hidden")
+    raise_alert(zephyr, "Zephyr one")
+    raise_alert(hidden, "HIDDEN-SENTINEL")
+    client.force_login(agency)
+
+    page = client.get("/portfolio/alerts/").content.decode()
+
+    assert "Zephyr one is over budget" in page and 'href="/l/zephyr/alerts/"' in page
+    assert "HIDDEN-SENTINEL" not in page and "Hidden Harbor" not in page
+    assert header_badge(page) == 1
+    # The header badge on other pages outside a location counts the same.
+    assert header_badge(client.get("/accounts/password_change/").content.decode()) == 1
+
+
+def test_the_portfolio_alerts_page_has_a_constant_number_of_queries(
+    client, agency, django_assert_num_queries
+):
+    for location in Location.objects.exclude(slug="hidden"):
+        raise_alert(location, f"{location.slug} one")
+    client.force_login(agency)
+    # session, user, the user's locations, the open alerts, the header's locations
+    with django_assert_num_queries(5):
+        assert client.get("/portfolio/alerts/").status_code == 200
