@@ -306,6 +306,62 @@ TABLE: dict[str, Expect] = {
     # Open alerts across the user's own locations (each signed-in user sees only theirs).
     "portfolio/alerts/": Expect(SIGNED_IN, ok=PAGE),
     # --- Report schedules, delivery log and unsubscribe (issue 10) ---
+    # The schedule is a URL kwarg (another location's: 404) or, to delete it or send a test, a
+    # POST field (another location's is "not found" in a message; test_report_schedules.py).
+    "l/<slug:slug>/settings/reports/": Expect(
+        MANAGER, fill={"slug": LOCATION}, ok=PAGE, shows=True
+    ),
+    "l/<slug:slug>/settings/reports/new/": Expect(
+        MANAGER,
+        fill={"slug": LOCATION},
+        ok={"GET": 200, "POST": Redirect("campaigns:report_schedules")},
+        shows=True,
+    ),
+    "l/<slug:slug>/settings/reports/<int:pk>/": Expect(
+        MANAGER,
+        fill={"slug": LOCATION, "pk": "report schedule"},
+        ok={"GET": 200, "POST": Redirect("campaigns:report_schedules")},
+        mixed={"GET": 404, "POST": 404},
+        shows=True,
+    ),
+    "l/<slug:slug>/settings/reports/<int:pk>/preview/": Expect(
+        MANAGER,
+        fill={"slug": LOCATION, "pk": "report schedule"},
+        ok=PAGE,
+        mixed={"GET": 404, "POST": 405},
+        shows=True,
+    ),
+    "l/<slug:slug>/settings/reports/<int:pk>/preview/email/": Expect(
+        MANAGER,
+        fill={"slug": LOCATION, "pk": "report schedule"},
+        ok=PAGE,
+        mixed={"GET": 404, "POST": 405},
+        shows=True,
+    ),
+    "l/<slug:slug>/settings/reports/<int:pk>/preview/report.pdf": Expect(
+        MANAGER,
+        fill={"slug": LOCATION, "pk": "report schedule"},
+        ok=PAGE,
+        mixed={"GET": 404, "POST": 405},
+    ),
+    "l/<slug:slug>/settings/reports/delete/": Expect(
+        MANAGER,
+        fill={"slug": LOCATION},
+        ok={"GET": 405, "POST": Redirect("campaigns:report_schedules")},
+    ),
+    "l/<slug:slug>/settings/reports/test/": Expect(
+        MANAGER,
+        fill={"slug": LOCATION},
+        ok={"GET": 405, "POST": Redirect("campaigns:report_schedules")},
+    ),
+    "l/<slug:slug>/settings/reports/log/": Expect(
+        MANAGER, fill={"slug": LOCATION}, ok=PAGE, shows=True
+    ),
+    # An unsubscribe link whose signature was tampered with: 400 for anybody, nothing changed
+    # (a valid link is the recipient's own: test_report_schedules.py).
+    "reports/unsubscribe/<str:token>/": Expect(
+        PUBLIC, fill={"token": "tampered unsubscribe token"}, ok={"GET": 400, "POST": 400}
+    ),
     # An invitation link that is not valid: 400 for anybody, signed in or not.
     "accounts/invitation/<str:token>/": Expect(
         PUBLIC, fill={"token": RESET_TOKEN}, ok={"GET": 400, "POST": 400}

@@ -1,8 +1,9 @@
 """Tenant isolation, generated from the URLconf: every URL × role × location × method × HTMX.
 
-Two locations, A and B, each with campaigns, days, a funnel, an API token and a staged import,
-and each with a sentinel: a unique word in its name, its campaigns' and token's names and its
-manager's username, and a unique amount of money in its figures. Every URL pattern that
+Two locations, A and B, each with campaigns, days, a funnel, an API token, a staged import and
+a report schedule with recipients, and each with a sentinel: a unique word in its name, its
+campaigns', token's and schedule's names, its manager's username and its recipients' addresses,
+and a unique amount of money in its figures. Every URL pattern that
 ``get_resolver()`` knows (the managers' pages, the data in and out, the settings, the accounts
 pages and the JSON API; the admin is excluded by name in ``EXCLUDED``) is filled with A's
 objects, with B's, and with one location's slug and the other's objects, and requested by
@@ -44,7 +45,20 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from campaigns import tokens
-from campaigns.models import ApiToken, Campaign, DailyMetric, FunnelStage, Location, Membership
+from campaigns.models import (
+    ApiToken,
+    Campaign,
+    DailyMetric,
+    FunnelStage,
+    Location,
+    Membership,
+    ReportDelivery,
+    ReportRecipient,
+    ReportSchedule,
+    ReportScheduleCampaign,
+)
+from campaigns.reporting import services as report_services
+from campaigns.reporting import unsubscribe
 from campaigns.tenancy import scope
 from tests.factories import (
     CampaignFactory,
@@ -74,6 +88,10 @@ from tests.isolation_expectations import (
     excluded,
     url_patterns,
 )
+
+#: Fill kinds of the report schedule URLs (named by string in tests/isolation_expectations.py).
+REPORT_SCHEDULE = "report schedule"  # the pk of one of the location's report schedules
+TAMPERED_UNSUBSCRIBE = "tampered unsubscribe token"  # a recipient's link, its signature altered
 
 #: Each location's sentinel: a word found nowhere else, and an amount of money.
 SENTINELS = {
@@ -120,6 +138,7 @@ class IsolationMatrix(TestCase):
     def setUpTestData(cls):
         cls.locations, cls.campaigns, cls.api_tokens, cls.managers = {}, {}, {}, {}
         cls.secrets, cls.staged = {}, {}
+        cls.schedules, cls.recipients = {}, {}
         for label, (tag, money) in SENTINELS.items():
             location = LocationFactory(
                 name=f"{label} {tag} Realty", slug=SLUGS[label], external_id=f"{tag}-crm"
@@ -150,6 +169,26 @@ class IsolationMatrix(TestCase):
             token, secret = tokens.issue_token(
                 location=location, name=f"{tag} nightly sync", user=manager
             )
+            with scope(location):
+                schedule = report_services.save_schedule(
+                    location=location,
+                    schedule=None,
+                    data={
+                        "name": f"{tag} weekly report",
+                        "frequency": "weekly",
+                        "weekday": 0,
+                        "day_of_month": 1,
+                        "hour": 8,
+                        "period": "last_week",
+                        "active": True,
+                    },
+                    campaigns=[first],
+                    members=[manager],
+                    addresses=[f"owner@{tag}.example"],
+                    by=manager,
+                )
+                recipient = ReportRecipient.objects.get(schedule=schedule, user=None)
+            cls.schedules[label], cls.recipients[label] = schedule, recipient
             cls.locations[label], cls.managers[label] = location, manager
             cls.campaigns[label] = [first, second]
             cls.api_tokens[label], cls.secrets[label] = token, secret
@@ -230,6 +269,11 @@ class IsolationMatrix(TestCase):
                 return self.staged[label]
             if kind == USER_UID:
                 return urlsafe_base64_encode(force_bytes(self.managers[label].pk))
+            if kind == REPORT_SCHEDULE:
+                return self.schedules[label].pk
+            if kind == TAMPERED_UNSUBSCRIBE:
+                token = unsubscribe.token_for(self.recipients[label])
+                return token[:-2] + ("xy" if not token.endswith("xy") else "yz")
             if kind == RESET_TOKEN:
                 return "cv6rz6-0123456789abcdef0123456789abcdef"
             raise AssertionError(f"no filling for {kind!r}")
@@ -249,6 +293,16 @@ class IsolationMatrix(TestCase):
             "start_date": (today - timedelta(days=5)).isoformat(),
         }
         day = (today - timedelta(days=1)).isoformat()
+        report_schedule = {
+            "name": "Matrix schedule",
+            "frequency": "monthly",
+            "weekday": 0,
+            "day_of_month": 2,
+            "hour": 7,
+            "period": "last_month",
+            "active": "on",
+            "addresses": "matrix@client.example",
+        }
         bodies = {
             "l/<slug:slug>/campaigns/new/": {"name": "Matrix new campaign", **campaign_fields},
             "l/<slug:slug>/campaigns/<int:pk>/edit/": {
@@ -270,6 +324,10 @@ class IsolationMatrix(TestCase):
             "l/<slug:slug>/import/": {"file": self.upload(label)},
             "l/<slug:slug>/import/<str:token>/": {"missing": "create", "channel": "sms"},
             "l/<slug:slug>/settings/tokens/": {"name": "Matrix token"},
+            "l/<slug:slug>/settings/reports/new/": report_schedule,
+            "l/<slug:slug>/settings/reports/<int:pk>/": report_schedule,
+            "l/<slug:slug>/settings/reports/delete/": {"schedule": self.schedules[label].pk},
+            "l/<slug:slug>/settings/reports/test/": {"schedule": self.schedules[label].pk},
             "api/v1/campaigns": {
                 "name": "Matrix API campaign",
                 "channel": "email",
@@ -342,6 +400,15 @@ class IsolationMatrix(TestCase):
                     ApiToken.objects.filter(location=location)
                     .values_list("pk", "name", "key_hash", "revoked_at")
                     .order_by("pk")
+                ),
+                *(
+                    list(model.objects.filter(location=location).values_list().order_by("pk"))
+                    for model in (
+                        ReportSchedule,
+                        ReportScheduleCampaign,
+                        ReportRecipient,
+                        ReportDelivery,
+                    )
                 ),
             )
 
