@@ -11,16 +11,17 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
-from campaigns import imports, services, tokens
+from campaigns import alert_rules, imports, services, tokens
 from campaigns.alerts import evaluate_alerts
-from campaigns.models import Alert, Campaign, Location
+from campaigns.models import Alert, AlertRule, Campaign, Location, Membership
 from campaigns.tasks import run_daily_checks
 from campaigns.tenancy import scope, scopes_disabled
-from tests.factories import CampaignFactory, DailyMetricFactory
+from tests.factories import CampaignFactory, DailyMetricFactory, MembershipFactory, UserFactory
 
 TODAY = date(2026, 3, 10)
 User = get_user_model()
@@ -418,3 +419,106 @@ def test_a_push_through_the_api_evaluates_the_alerts(
     assert response.status_code == 200, response.content
     assert len(evaluations(callbacks)) == 1
     assert kinds(sunrise) == {("Pushed by CRM", "over_budget")}
+
+
+# --- Django admin ----------------------------------------------------------------------------
+
+ADMIN_ALERTS = "/admin/campaigns/alert/"
+ADMIN_RULES = "/admin/campaigns/alertrule/"
+
+
+def staff(username: str, location, role=Membership.Role.MANAGER):
+    """A staff user with every permission of the app and one membership."""
+    user = UserFactory(username=username, is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label="campaigns"))
+    MembershipFactory(user=user, location=location, role=role)
+    return user
+
+
+@pytest.fixture
+def both_inboxes(sunrise, harbor):
+    spent(campaign(sunrise, name="SUNRISE-SENTINEL"), "1500.00")
+    spent(
+        campaign(sunrise, name="Sunrise stale", start_date=date(2026, 2, 1)), "1", date(2026, 3, 1)
+    )
+    spent(campaign(harbor, name="HARBOR-SENTINEL"), "5000.00")
+    evaluate_alerts(sunrise, today=TODAY)
+    evaluate_alerts(harbor, today=TODAY)
+
+
+def test_staff_see_only_their_locations_alerts_and_filter_them(client, sunrise, both_inboxes):
+    client.force_login(staff("sunrise-staff", sunrise))
+
+    page = client.get(ADMIN_ALERTS).content.decode()
+    assert "SUNRISE-SENTINEL" in page and "Sunrise stale" in page
+    assert "HARBOR-SENTINEL" not in page
+    by_kind = client.get(ADMIN_ALERTS, {"kind": "no_data"}).content.decode()
+    assert "Sunrise stale" in by_kind and "SUNRISE-SENTINEL" not in by_kind
+    resolved = client.get(ADMIN_ALERTS, {"open": "no"}).content.decode()
+    assert "Sunrise stale" not in resolved and "0 alerts" in resolved
+    [theirs] = alerts(Location.objects.get(slug="harbor-homes"))
+    assert client.get(f"{ADMIN_ALERTS}{theirs.pk}/change/").status_code == 302  # not found
+
+
+def test_a_managing_staff_user_acknowledges_in_the_admin(client, sunrise, harbor, both_inboxes):
+    user = staff("sunrise-staff", sunrise)
+    client.force_login(user)
+    ids = [a.pk for a in alerts(sunrise)] + [a.pk for a in alerts(harbor)]
+
+    response = client.post(
+        ADMIN_ALERTS, {"action": "acknowledge", "_selected_action": ids}, follow=True
+    )
+
+    assert "2 alert(s) acknowledged." in response.content.decode()
+    assert all(a.acknowledged_by == user for a in alerts(sunrise))
+    assert all(a.acknowledged_at is None for a in alerts(harbor))
+
+
+def test_a_viewing_staff_user_cannot_acknowledge_in_the_admin(client, sunrise, both_inboxes):
+    client.force_login(staff("sunrise-staff-viewer", sunrise, Membership.Role.VIEWER))
+    ids = [a.pk for a in alerts(sunrise)]
+
+    page = client.get(ADMIN_ALERTS).content.decode()
+    assert "SUNRISE-SENTINEL" in page and 'value="acknowledge"' not in page
+    client.post(ADMIN_ALERTS, {"action": "acknowledge", "_selected_action": ids})
+
+    assert all(a.acknowledged_at is None for a in alerts(sunrise))
+
+
+def test_rules_in_the_admin_are_scoped_and_turning_off_resolves_their_alerts(
+    client, sunrise, harbor
+):
+    c = campaign(sunrise, name="Search", start_date=date(2026, 2, 1))
+    spent(c, "700.00", TODAY, leads=10)
+    with scope(sunrise):
+        mine = alert_rules.create_rule(
+            location=sunrise,
+            metric="spend",
+            comparison="above",
+            threshold=Decimal("500"),
+            window_days=7,
+        )
+    with scope(harbor):
+        theirs = alert_rules.create_rule(
+            location=harbor,
+            metric="spend",
+            comparison="above",
+            threshold=Decimal("4242.42"),
+            window_days=7,
+        )
+    evaluate_alerts(sunrise, today=TODAY)
+    assert len(alerts(sunrise, rule=mine)) == 1
+    client.force_login(staff("sunrise-staff", sunrise))
+
+    page = client.get(ADMIN_RULES).content.decode()
+    assert "Spend above $500.00 over the last 7 days" in page and "4,242.42" not in page
+    assert client.get(f"{ADMIN_RULES}{theirs.pk}/change/").status_code == 302  # not found
+
+    response = client.post(
+        ADMIN_RULES, {"action": "turn_off", "_selected_action": [mine.pk, theirs.pk]}, follow=True
+    )
+
+    assert "1 rule(s) turned off." in response.content.decode()
+    assert [a.resolved_at is not None for a in alerts(sunrise, rule=mine)] == [True]
+    with scope(harbor):
+        assert AlertRule.objects.get(pk=theirs.pk).active is True
