@@ -110,7 +110,8 @@ class AlertRuleForm(forms.Form):
         label="Campaigns",
         queryset=Campaign.objects.none(),
         required=False,
-        help_text="None chosen: every active campaign, including those added later.",
+        help_text="None chosen: every active campaign, including those added later. A chosen "
+        "campaign is checked while it is active.",
     )
 
     def __init__(self, *args, location: Location, **kwargs):
