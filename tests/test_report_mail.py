@@ -324,3 +324,63 @@ def test_send_report_needs_somebody_to_send_to(sunrise, sunrise_manager, mailout
     with pytest.raises(CommandError, match="Nobody to send the Sunrise Realty report to"):
         call_command("send_report", "sunrise-realty")
     assert mailoutbox == []
+
+
+def test_a_recipients_message_carries_its_unsubscribe_link_and_one_click_headers(
+    sunrise, reference_campaign
+):
+    """Read back from a real SMTP server: the RFC 8058 headers and the link in both parts."""
+    handler = Collect()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    link = "http://127.0.0.1:8000/reports/unsubscribe/abc:def/"
+    try:
+        smtp = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": "127.0.0.1", "port": port},
+            }
+        }
+        with override_settings(MAILERS=smtp):
+            build_report_email(
+                sunrise, JANUARY, recipients=["owner@client.test"], unsubscribe_url=link
+            ).send()
+    finally:
+        controller.stop()
+
+    [envelope] = handler.envelopes
+    received = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    assert received["List-Unsubscribe"] == f"<{link}>"
+    assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert f"Unsubscribe: {link}" in received.get_body(("plain",)).get_content()
+    assert f'href="{link}"' in received.get_body(("html",)).get_content()
+
+
+def test_a_report_without_a_recipient_link_has_no_unsubscribe_parts(sunrise):
+    message = build_report_email(sunrise, JANUARY, recipients=["owner@client.test"])
+    text, html, *_ = parts(message)
+    assert "List-Unsubscribe" not in message.extra_headers
+    assert "Unsubscribe" not in text and "Unsubscribe" not in html
+
+
+def test_the_report_is_rendered_once_for_many_recipients(sunrise, reference_campaign, monkeypatch):
+    from campaigns.reporting import mail
+
+    renders = []
+    real = mail.pdf_from_context
+    monkeypatch.setattr(mail, "pdf_from_context", lambda c: renders.append(1) or real(c))
+    report = mail.render_report(sunrise, JANUARY)
+    messages = [
+        mail.report_message(report, [address], unsubscribe_url=f"http://x.test/u/{i}/")
+        for i, address in enumerate(["a@x.test", "b@x.test", "c@x.test"])
+    ]
+
+    assert len(renders) == 1
+    assert [m.to for m in messages] == [["a@x.test"], ["b@x.test"], ["c@x.test"]]
+    assert [m.extra_headers["List-Unsubscribe"] for m in messages] == [
+        "<http://x.test/u/0/>",
+        "<http://x.test/u/1/>",
+        "<http://x.test/u/2/>",
+    ]
+    assert all(m.attachments[0][1] == messages[0].attachments[0][1] for m in messages)

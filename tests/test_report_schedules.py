@@ -835,3 +835,15 @@ def test_failure_reasons_are_readable():
     answered = smtplib.SMTPDataError(554, b"Spam")
     assert delivery.failure_reason(answered) == "The mail server answered 554 Spam"
     assert delivery.failure_reason(TimeoutError("timed out")) == "TimeoutError: timed out"
+
+
+def test_the_list_shows_the_next_send_in_the_locations_time(client, new_york, manager):
+    schedule = make_schedule(new_york, addresses=["owner@client.test"], weekday=2, hour=7)
+    client.force_login(manager)
+
+    page = client.get(reverse("campaigns:report_schedules", args=[new_york.slug])).content.decode()
+
+    upcoming = next_send(schedule, NEW_YORK, timezone.now())
+    assert upcoming.utcoffset() != timedelta(0)  # New York's clock, not the server's UTC
+    assert upcoming.strftime("%a, %b %-d, %Y 07:00") in page
+    assert "Weekly, Wednesdays at 07:00" in page
