@@ -847,3 +847,43 @@ def test_the_list_shows_the_next_send_in_the_locations_time(client, new_york, ma
     assert upcoming.utcoffset() != timedelta(0)  # New York's clock, not the server's UTC
     assert upcoming.strftime("%a, %b %-d, %Y 07:00") in page
     assert "Weekly, Wednesdays at 07:00" in page
+
+
+# --- The real worker --------------------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_real_worker_sends_an_enqueued_report_once(settings, mailoutbox):
+    import signal
+
+    from django_tasks_db.models import DBTaskResult
+
+    from tests.factories import LocationFactory
+    from tests.test_tasks import reset_task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    reset_task_backends()
+    try:
+        location = LocationFactory(slug="worked", time_zone="America/New_York")
+        make_schedule(location, addresses=["owner@client.test"])
+        assert [w.kind for w in run(NOW).enqueued] == ["report"]
+        assert run(NOW).enqueued == []
+        assert mailoutbox == []  # enqueued, not sent: that is the worker's job
+
+        handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+        try:
+            call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+    finally:
+        reset_task_backends()
+
+    [result] = DBTaskResult.objects.all()
+    assert (result.task_path, result.status, result.return_value) == (
+        "campaigns.reporting.schedules.send_scheduled_report",
+        "SUCCESSFUL",
+        1,
+    )
+    assert [m.to for m in mailoutbox] == [["owner@client.test"]]
+    assert [d.status for d in deliveries(location)] == ["sent"]
