@@ -4,16 +4,11 @@ locmem outbox and once through a real SMTP server (aiosmtpd)."""
 
 from __future__ import annotations
 
-import email
-import email.policy
-import socket
 import zoneinfo
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from aiosmtpd.controller import Controller
-from django.test import override_settings
 from django.utils import timezone
 
 from campaigns import alert_rules, members
@@ -284,45 +279,16 @@ def test_the_digest_is_due_at_eight_in_each_locations_time_zone_and_sent_once(
 # --- A real SMTP server ------------------------------------------------------------------------
 
 
-class Collect:
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_an_alert_email_goes_through_a_real_smtp_server(
-    sunrise, django_capture_on_commit_callbacks
+    sunrise, smtp_server, django_capture_on_commit_callbacks
 ):
     manager(sunrise, "ann")
     over_budget(sunrise, "Open house")
-    handler = Collect()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        smtp = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": port},
-            }
-        }
-        with override_settings(MAILERS=smtp):
-            evaluate(sunrise, django_capture_on_commit_callbacks)
-    finally:
-        controller.stop()
 
-    [envelope] = handler.envelopes
-    assert envelope.rcpt_tos == ["ann@example.test"]
-    received = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    evaluate(sunrise, django_capture_on_commit_callbacks)
+
+    assert smtp_server.recipients == [["ann@example.test"]]
+    [received] = smtp_server.messages
     assert received["Subject"] == "Sunrise Realty: 1 new alert"
     text = received.get_body(("plain",)).get_content()
     html = received.get_body(("html",)).get_content()
