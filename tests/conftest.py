@@ -116,10 +116,19 @@ def reference_campaign(sunrise):
 
 @dataclass
 class SMTPServer:
-    """What a local aiosmtpd server received: each envelope's recipients and parsed message."""
+    """A local aiosmtpd server's handler: what it received (each envelope's recipients and
+    parsed message); it refuses the addresses in ``refuse``."""
 
     port: int
     envelopes: list = field(default_factory=list)
+    #: Addresses the server refuses at RCPT TO (550), as a mailbox that does not exist.
+    refuse: set = field(default_factory=set)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
@@ -142,6 +151,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def smtp_settings(port: int) -> dict:
+    """MAILERS sending over SMTP to 127.0.0.1:port (nobody listening there: a server down)."""
+    return {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+        }
+    }
+
+
 @pytest.fixture
 def smtp_server():
     """A real SMTP server (aiosmtpd) on a free local port, and Django's default mailer pointed
@@ -149,14 +168,8 @@ def smtp_server():
     server = SMTPServer(port=free_port())
     controller = Controller(server, hostname="127.0.0.1", port=server.port)
     controller.start()
-    mailers = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": server.port, "timeout": 5},
-        }
-    }
     try:
-        with override_settings(MAILERS=mailers):
+        with override_settings(MAILERS=smtp_settings(server.port)):
             yield server
     finally:
         controller.stop()

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from PIL import Image
 
 from campaigns import services
@@ -24,6 +25,7 @@ from campaigns.reporting.images import (
     nice_ceiling,
     report_images,
 )
+from tests.test_report_schedules import make_schedule
 
 JANUARY = Period(date(2026, 1, 1), date(2026, 1, 31))
 
@@ -151,3 +153,39 @@ def test_the_html_part_becomes_related_to_its_images_and_the_attachment_stays_ou
 )
 def test_the_daily_chart_axis_ends_on_a_round_amount(amount, top):
     assert nice_ceiling(Decimal(amount)) == Decimal(top)
+
+
+@pytest.mark.django_db
+def test_the_preview_frame_shows_the_charts_as_data_uris(client, sunrise, sunrise_manager):
+    last_month = sunrise.today().replace(day=1) - timedelta(days=1)
+    campaign = services.create_campaign(
+        location=sunrise,
+        name="Search",
+        channel="paid_ads",
+        status="active",
+        budget=Decimal("5000"),
+        start_date=last_month.replace(day=1),
+    )
+    services.record_days(
+        campaign=campaign,
+        rows=[
+            {"date": last_month.replace(day=1), "spend": Decimal("90"), "revenue": Decimal("250")},
+            {"date": last_month, "spend": Decimal("30"), "revenue": Decimal("40")},
+        ],
+    )
+    schedule = make_schedule(sunrise, addresses=["owner@client.test"], period="last_month")
+    client.force_login(sunrise_manager)
+
+    frame = client.get(
+        reverse("campaigns:report_preview_email", args=[sunrise.slug, schedule.pk])
+    ).content.decode()
+
+    assert frame.count('src="data:image/png;base64,') == 2
+    assert "cid:" not in frame
+    assert 'alt="Spend and revenue per channel: Paid ads spend $120.00, revenue $290.00."' in frame
+    assert (
+        "img-src 'self' data:"
+        in client.get(reverse("campaigns:report_preview_email", args=[sunrise.slug, schedule.pk]))[
+            "Content-Security-Policy"
+        ]
+    )

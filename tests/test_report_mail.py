@@ -1,19 +1,14 @@
 """The report e-mail and its PDF (campaigns/reporting), and ``manage.py send_report``."""
 
-import email
-import email.policy
 import http.server
 import io
-import socket
 import threading
 from datetime import date
 from decimal import Decimal
 
 import pypdf
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import CommandError, call_command
-from django.test import override_settings
 from django.utils.html import escape
 
 from campaigns import services
@@ -213,43 +208,13 @@ def test_last_week_on_a_monday_is_the_week_before():
 # --- A real SMTP server ---------------------------------------------------------------------
 
 
-class Collect:
-    def __init__(self):
-        self.envelopes = []
+def test_the_report_goes_through_a_real_smtp_server(sunrise, reference_campaign, smtp_server):
+    build_report_email(
+        sunrise, JANUARY, recipients=["owner@client.test", "boss@client.test"]
+    ).send()
 
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_the_report_goes_through_a_real_smtp_server(sunrise, reference_campaign):
-    handler = Collect()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    try:
-        smtp = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": port},
-            }
-        }
-        with override_settings(MAILERS=smtp):
-            build_report_email(
-                sunrise, JANUARY, recipients=["owner@client.test", "boss@client.test"]
-            ).send()
-    finally:
-        controller.stop()
-
-    [envelope] = handler.envelopes
-    assert sorted(envelope.rcpt_tos) == ["boss@client.test", "owner@client.test"]
-    received = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    assert smtp_server.recipients == [["boss@client.test", "owner@client.test"]]
+    [received] = smtp_server.messages
     assert received["Subject"] == "Sunrise Realty report: Jan 1 – Jan 31, 2026"
     assert received["To"] == "owner@client.test, boss@client.test"
     text = received.get_body(("plain",)).get_content()
@@ -261,6 +226,12 @@ def test_the_report_goes_through_a_real_smtp_server(sunrise, reference_campaign)
     assert attachment.get_filename() == "sunrise-realty-report-2026-01-01-2026-01-31.pdf"
     assert "260.0 %" in pdf_text(attachment.get_content())
     assert "$41.67" in pdf_text(attachment.get_content())
+    # The charts: PNG images inside the HTML part's multipart/related, shown by cid.
+    related = next(p for p in received.walk() if p.get_content_type() == "multipart/related")
+    images = [p for p in related.iter_parts() if p.get_content_type() == "image/png"]
+    assert [p["Content-ID"] for p in images] == ["<chart-channels@report>", "<chart-daily@report>"]
+    assert 'src="cid:chart-channels@report"' in html and 'src="cid:chart-daily@report"' in html
+    assert all(p.get_content().startswith(b"\x89PNG") for p in images)
 
 
 # --- manage.py send_report ------------------------------------------------------------------
@@ -327,30 +298,15 @@ def test_send_report_needs_somebody_to_send_to(sunrise, sunrise_manager, mailout
 
 
 def test_a_recipients_message_carries_its_unsubscribe_link_and_one_click_headers(
-    sunrise, reference_campaign
+    sunrise, reference_campaign, smtp_server
 ):
     """Read back from a real SMTP server: the RFC 8058 headers and the link in both parts."""
-    handler = Collect()
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
     link = "http://127.0.0.1:8000/reports/unsubscribe/abc:def/"
-    try:
-        smtp = {
-            "default": {
-                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-                "OPTIONS": {"host": "127.0.0.1", "port": port},
-            }
-        }
-        with override_settings(MAILERS=smtp):
-            build_report_email(
-                sunrise, JANUARY, recipients=["owner@client.test"], unsubscribe_url=link
-            ).send()
-    finally:
-        controller.stop()
+    build_report_email(
+        sunrise, JANUARY, recipients=["owner@client.test"], unsubscribe_url=link
+    ).send()
 
-    [envelope] = handler.envelopes
-    received = email.message_from_bytes(envelope.content, policy=email.policy.default)
+    [received] = smtp_server.messages
     assert received["List-Unsubscribe"] == f"<{link}>"
     assert received["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert f"Unsubscribe: {link}" in received.get_body(("plain",)).get_content()

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 import re
 import smtplib
-import socket
 import zoneinfo
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -35,6 +33,7 @@ from campaigns.reporting.schedules import (
     send_scheduled_report,
 )
 from campaigns.tenancy import scope
+from tests.conftest import free_port, smtp_settings
 from tests.factories import MembershipFactory, UserFactory
 from tests.test_report_mail import pdf_text
 
@@ -364,48 +363,11 @@ def test_a_manager_cannot_resubscribe_someone_who_unsubscribed(new_york, manager
 # --- Failures and retries ---------------------------------------------------------------------
 
 
-class Refusing:
-    """An SMTP server that refuses the addresses in ``refuse`` and keeps the rest."""
-
-    def __init__(self, refuse=()):
-        self.refuse = set(refuse)
-        self.envelopes = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 No such mailbox here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def smtp_settings(port):
-    return {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
-        }
-    }
-
-
 @pytest.fixture
-def smtp_server():
-    handler = Refusing(refuse={"bounce@client.test"})
-    port = free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    with override_settings(MAILERS=smtp_settings(port)):
-        yield handler
-    controller.stop()
+def smtp_server(smtp_server):
+    """The shared real SMTP server, refusing bounce@client.test."""
+    smtp_server.refuse.add("bounce@client.test")
+    return smtp_server
 
 
 def test_a_refused_recipient_is_recorded_with_the_reason_and_retried_with_backoff(

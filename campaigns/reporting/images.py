@@ -10,8 +10,9 @@ installed by ``make``), or Pillow's own font where it is missing.
 
 from __future__ import annotations
 
+import base64
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 
@@ -32,17 +33,24 @@ FONT_FILE = "DejaVuSans.ttf"
 
 @dataclass(frozen=True)
 class InlineImage:
-    """A PNG the HTML part shows with ``<img src="cid:{{ cid }}" width height alt>``."""
+    """A PNG the HTML part shows with ``<img src="{{ src }}" width height alt>``: by its
+    ``cid:`` in the e-mail, or (``in_page()``) as a data URI in the preview page's frame."""
 
     cid: str
     png: bytes
     width: int
     height: int
     alt: str
+    inline: bool = True
 
     @property
     def src(self) -> str:
-        return f"cid:{self.cid}"
+        if self.inline:
+            return f"cid:{self.cid}"
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+    def in_page(self) -> InlineImage:
+        return replace(self, inline=False)
 
 
 @cache

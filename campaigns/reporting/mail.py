@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from campaigns.models import Location, Membership
 from campaigns.periods import Period
 from campaigns.reporting.content import report_context
+from campaigns.reporting.images import EmailWithInlineImages, InlineImage, report_images
 from campaigns.reporting.pdf import pdf_from_context
 
 
@@ -60,6 +61,7 @@ class RenderedReport:
     period: Period
     context: dict
     pdf: bytes
+    charts: list[InlineImage]
 
     @property
     def subject(self) -> str:
@@ -72,9 +74,11 @@ class RenderedReport:
 
 def render_report(location: Location, period: Period, *, campaigns=None) -> RenderedReport:
     """The location's report over ``period`` (of only ``campaigns`` if given), rendered inside
-    its scope: the context of the e-mail's parts and the PDF."""
+    its scope: the context of the e-mail's parts, the PDF and the charts as images."""
     context = report_context(location, period, campaigns)
-    return RenderedReport(location, period, context, pdf_from_context(context))
+    return RenderedReport(
+        location, period, context, pdf_from_context(context), report_images(context)
+    )
 
 
 def report_message(
@@ -82,18 +86,19 @@ def report_message(
 ) -> EmailMultiAlternatives:
     """One message of ``report`` to ``recipients``; with ``unsubscribe_url`` (a scheduled
     report's recipient), the link in both parts and the RFC 8058 one-click headers."""
-    context = {**report.context, "unsubscribe_url": unsubscribe_url}
+    context = {**report.context, "charts": report.charts, "unsubscribe_url": unsubscribe_url}
     headers = {}
     if unsubscribe_url:
         headers = {
             "List-Unsubscribe": f"<{unsubscribe_url}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         }
-    message = EmailMultiAlternatives(
+    message = EmailWithInlineImages(
         subject=report.subject,
         body=render_to_string("campaigns/email/report.txt", context),
         to=recipients,
         headers=headers,
+        inline_images=report.charts,
     )
     message.attach_alternative(
         render_to_string("campaigns/email/report.html", context), "text/html"

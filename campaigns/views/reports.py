@@ -28,6 +28,7 @@ from campaigns.models import ReportDelivery, ReportRecipient, ReportSchedule
 from campaigns.reporting import delivery, services, unsubscribe
 from campaigns.reporting.content import report_context
 from campaigns.reporting.forms import ScheduleForm
+from campaigns.reporting.images import report_images
 from campaigns.reporting.mail import pdf_filename
 from campaigns.reporting.occurrences import next_send
 from campaigns.reporting.pdf import pdf_from_context
@@ -203,7 +204,10 @@ class PreviewEmailView(PreviewContextMixin):
     """The e-mail's HTML part alone, for the preview page's frame."""
 
     def get(self, request, *args, **kwargs):
-        html = render_to_string("campaigns/email/report.html", self.report_context())
+        context = self.report_context()
+        # The charts as data URIs: the frame cannot resolve the e-mail's cid: references.
+        context["charts"] = [chart.in_page() for chart in report_images(context)]
+        html = render_to_string("campaigns/email/report.html", context)
         response = HttpResponse(html)
         response._csp_config = EMAIL_PREVIEW_CSP
         response["X-Frame-Options"] = "SAMEORIGIN"
