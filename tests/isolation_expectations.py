@@ -288,7 +288,7 @@ TABLE: dict[str, Expect] = {
     # tests/test_alert_rules.py.
     "l/<slug:slug>/alerts/rules/": Expect(MEMBER, fill={"slug": LOCATION}, ok=PAGE, shows=True),
     "l/<slug:slug>/alerts/rules/add/": Expect(
-        MANAGER, fill={"slug": LOCATION}, ok={"GET": 405, "POST": 200}
+        MANAGER, fill={"slug": LOCATION}, ok={"GET": 405, "POST": Redirect("campaigns:alert_rules")}
     ),
     "l/<slug:slug>/alerts/rules/toggle/": Expect(
         MANAGER,

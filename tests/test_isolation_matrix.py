@@ -44,8 +44,12 @@ from django.urls import URLPattern, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from campaigns import tokens
+from campaigns import alert_rules, tokens
 from campaigns.models import (
+    Alert,
+    AlertEmailPreference,
+    AlertRule,
+    AlertRuleCampaign,
     ApiToken,
     Campaign,
     DailyMetric,
@@ -138,7 +142,7 @@ class IsolationMatrix(TestCase):
     def setUpTestData(cls):
         cls.locations, cls.campaigns, cls.api_tokens, cls.managers = {}, {}, {}, {}
         cls.secrets, cls.staged = {}, {}
-        cls.schedules, cls.recipients = {}, {}
+        cls.schedules, cls.recipients, cls.rules = {}, {}, {}
         for label, (tag, money) in SENTINELS.items():
             location = LocationFactory(
                 name=f"{label} {tag} Realty", slug=SLUGS[label], external_id=f"{tag}-crm"
@@ -188,6 +192,14 @@ class IsolationMatrix(TestCase):
                     by=manager,
                 )
                 recipient = ReportRecipient.objects.get(schedule=schedule, user=None)
+                cls.rules[label] = alert_rules.create_rule(
+                    location=location,
+                    metric="cost_per_lead",
+                    comparison="above",
+                    threshold=Decimal("60.00"),
+                    window_days=7,
+                    campaigns=[first],
+                )
             cls.schedules[label], cls.recipients[label] = schedule, recipient
             cls.locations[label], cls.managers[label] = location, manager
             cls.campaigns[label] = [first, second]
@@ -328,6 +340,15 @@ class IsolationMatrix(TestCase):
             "l/<slug:slug>/settings/reports/<int:pk>/": report_schedule,
             "l/<slug:slug>/settings/reports/delete/": {"schedule": self.schedules[label].pk},
             "l/<slug:slug>/settings/reports/test/": {"schedule": self.schedules[label].pk},
+            "l/<slug:slug>/alerts/rules/add/": {
+                "metric": "spend",
+                "comparison": "above",
+                "threshold": "10",
+                "window_days": "7",
+            },
+            "l/<slug:slug>/alerts/rules/toggle/": {"rule": self.rules[label].pk},
+            "l/<slug:slug>/alerts/rules/delete/": {"rule": self.rules[label].pk},
+            "l/<slug:slug>/alerts/email/": {"delivery": "none"},
             "api/v1/campaigns": {
                 "name": "Matrix API campaign",
                 "channel": "email",
@@ -404,6 +425,10 @@ class IsolationMatrix(TestCase):
                 *(
                     list(model.objects.filter(location=location).values_list().order_by("pk"))
                     for model in (
+                        Alert,
+                        AlertRule,
+                        AlertRuleCampaign,
+                        AlertEmailPreference,
                         ReportSchedule,
                         ReportScheduleCampaign,
                         ReportRecipient,

@@ -661,6 +661,17 @@ def test_the_preview_shows_the_email_and_offers_the_pdf(
     assert pdf.content.startswith(b"%PDF")
 
 
+def test_the_user_menu_links_managers_to_the_scheduled_reports(
+    client, sunrise, manager, sunrise_viewer
+):
+    link = f'href="{reverse("campaigns:report_schedules", args=[sunrise.slug])}"'
+    overview = reverse("campaigns:overview", args=[sunrise.slug])
+    client.force_login(manager)
+    assert link in client.get(overview).content.decode()
+    client.force_login(sunrise_viewer)
+    assert link not in client.get(overview).content.decode()
+
+
 def test_a_viewer_cannot_open_the_report_pages(client, sunrise, sunrise_viewer):
     client.force_login(sunrise_viewer)
     assert client.get(reverse("campaigns:report_schedules", args=[sunrise.slug])).status_code == 403

@@ -157,3 +157,14 @@ def test_each_campaign_stays_well_inside_its_state_on_another_day(monkeypatch, l
             assert not days.filter(date__gte=today).exists(), campaign.name
             if campaign.end_date:
                 assert not days.filter(date__gt=campaign.end_date).exists(), campaign.name
+
+
+def test_the_demo_users_have_an_address_for_test_reports_and_alert_emails(django_user_model):
+    seed()
+    django_user_model.objects.filter(username="sunrise-manager").update(email="me@agency.test")
+    seed()  # seeding again keeps an address someone set
+
+    addresses = dict(django_user_model.objects.values_list("username", "email"))
+    assert addresses["sunrise-manager"] == "me@agency.test"
+    assert addresses["harbor-manager"] == "harbor-manager@example.com"
+    assert all(addresses.values())

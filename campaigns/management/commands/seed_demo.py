@@ -53,6 +53,9 @@ class Command(BaseCommand):
         users = get_user_model().objects
         for username, roles in USERS:
             user, _ = users.get_or_create(username=username)
+            # An address at example.com (reserved, never delivered): "Send a test now" and
+            # the alert e-mails have somewhere to go, printed by the console mailer.
+            user.email = user.email or f"{username}@example.com"
             user.set_password(password)
             user.save()
             for slug, role in roles:
