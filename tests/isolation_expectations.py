@@ -307,7 +307,7 @@ TABLE: dict[str, Expect] = {
     "portfolio/alerts/": Expect(SIGNED_IN, ok=PAGE),
     # --- Report schedules, delivery log and unsubscribe (issue 10) ---
     # The schedule is a URL kwarg (another location's: 404) or, to delete it or send a test, a
-    # POST field (another location's is "not found" in a message; test_report_schedules.py).
+    # POST field (another location's is "not found" in a message; tests/reports/).
     "l/<slug:slug>/settings/reports/": Expect(
         MANAGER, fill={"slug": LOCATION}, ok=PAGE, shows=True
     ),
@@ -358,7 +358,7 @@ TABLE: dict[str, Expect] = {
         MANAGER, fill={"slug": LOCATION}, ok=PAGE, shows=True
     ),
     # An unsubscribe link whose signature was tampered with: 400 for anybody, nothing changed
-    # (a valid link is the recipient's own: test_report_schedules.py).
+    # (a valid link is the recipient's own: tests/reports/).
     "reports/unsubscribe/<str:token>/": Expect(
         PUBLIC, fill={"token": "tampered unsubscribe token"}, ok={"GET": 400, "POST": 400}
     ),

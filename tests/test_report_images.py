@@ -25,7 +25,7 @@ from campaigns.reporting.images import (
     nice_ceiling,
     report_images,
 )
-from tests.test_report_schedules import make_schedule
+from tests.report_support import make_schedule
 
 JANUARY = Period(date(2026, 1, 1), date(2026, 1, 31))
 
