@@ -173,3 +173,31 @@ def smtp_server():
             yield server
     finally:
         controller.stop()
+
+
+# --- Another location's sentinel ----------------------------------------------------------------
+
+#: A name that must never appear in anything of Sunrise's (reports, e-mails, alerts).
+SENTINEL = "Quokkazephyr"
+
+
+@pytest.fixture
+def sentinel_campaign(harbor):
+    """Harbor's campaign, with numbers in January and March 2026 (the periods the report tests
+    use), whose name and revenue must never reach Sunrise's pages, reports or recipients."""
+    campaign = services.create_campaign(
+        location=harbor,
+        name=f"{SENTINEL} Harbor Promo",
+        channel="sms",
+        status="active",
+        budget=Decimal("777.00"),
+        start_date=date(2026, 1, 1),
+    )
+    services.record_days(
+        campaign=campaign,
+        rows=[
+            {"date": date(2026, 1, 5), "leads": 9, "revenue": Decimal("98765.00")},
+            {"date": date(2026, 3, 3), "leads": 9, "revenue": Decimal("98765.00")},
+        ],
+    )
+    return campaign

@@ -25,7 +25,6 @@ SOURCES = [report_schedules, report_retries]
 DUE = datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
 NOW = DUE + timedelta(minutes=3)
 LINK = re.compile(r"https?://[^/\s]+(/reports/unsubscribe/[^/\s]+/)")
-SENTINEL = "Quokkazephyr"
 
 DEFAULTS = {
     "name": "",

@@ -17,12 +17,12 @@ from campaigns.reporting import build_report_email, render_report_pdf, report_pe
 from campaigns.reporting.content import report_context
 from campaigns.reporting.pdf import OfflineFetchRefused, html_to_pdf, refuse_urls
 from campaigns.reporting.periods import period_dates
+from tests.conftest import SENTINEL
 from tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 JANUARY = Period(date(2026, 1, 1), date(2026, 1, 31))
-SENTINEL = "Quokkazephyr"
 
 
 def pdf_text(data: bytes) -> str:
@@ -44,24 +44,6 @@ def overspent(sunrise):
     services.record_days(
         campaign=campaign,
         rows=[{"date": date(2026, 1, 20), "clicks": 300, "leads": 10, "spend": Decimal("3000.00")}],
-    )
-    return campaign
-
-
-@pytest.fixture
-def sentinel(harbor):
-    """Another location's campaign, with numbers in the same period, whose name must never leak."""
-    campaign = services.create_campaign(
-        location=harbor,
-        name=f"{SENTINEL} Harbor Promo",
-        channel="sms",
-        status="active",
-        budget=Decimal("777.00"),
-        start_date=date(2026, 1, 1),
-    )
-    services.record_days(
-        campaign=campaign,
-        rows=[{"date": date(2026, 1, 5), "leads": 9, "revenue": Decimal("98765.00")}],
     )
     return campaign
 
@@ -111,20 +93,22 @@ def test_the_pdf_has_the_reference_campaigns_figures(sunrise, reference_campaign
     assert "$18,000.00" in text
 
 
-def test_another_locations_campaign_never_appears(sunrise, reference_campaign, sentinel):
+def test_another_locations_campaign_never_appears(sunrise, reference_campaign, sentinel_campaign):
     message = build_report_email(sunrise, JANUARY, recipients=["owner@client.test"])
     text, html, _, pdf, _ = parts(message)
 
     for part in (text, html, pdf_text(pdf)):
         assert SENTINEL not in part
         assert "98,765" not in part
-    # The sentinel is real: Harbor's own report does name it.
-    assert SENTINEL in pdf_text(render_report_pdf(sentinel.location, JANUARY))
+    # The sentinel_campaign is real: Harbor's own report does name it.
+    assert SENTINEL in pdf_text(render_report_pdf(sentinel_campaign.location, JANUARY))
 
 
-def test_another_locations_campaign_cannot_be_chosen(sunrise, reference_campaign, sentinel):
+def test_another_locations_campaign_cannot_be_chosen(
+    sunrise, reference_campaign, sentinel_campaign
+):
     message = build_report_email(
-        sunrise, JANUARY, campaigns=[sentinel], recipients=["owner@client.test"]
+        sunrise, JANUARY, campaigns=[sentinel_campaign], recipients=["owner@client.test"]
     )
     text, html, _, pdf, _ = parts(message)
 

@@ -17,10 +17,9 @@ from campaigns.models import (
 )
 from campaigns.reporting.occurrences import next_send
 from campaigns.tenancy import scope
-from tests.conftest import free_port, smtp_settings
+from tests.conftest import SENTINEL, free_port, smtp_settings
 from tests.report_support import (
     DEFAULTS,
-    SENTINEL,
     deliveries,
     make_schedule,
 )

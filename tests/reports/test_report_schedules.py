@@ -27,7 +27,7 @@ from campaigns.reporting.schedules import (
     send_scheduled_report,
 )
 from campaigns.tenancy import scope
-from tests.conftest import free_port, smtp_settings
+from tests.conftest import SENTINEL, free_port, smtp_settings
 from tests.factories import MembershipFactory, UserFactory
 from tests.report_support import (
     DEFAULTS,
@@ -35,7 +35,6 @@ from tests.report_support import (
     LINK,
     NEW_YORK,
     NOW,
-    SENTINEL,
     deliveries,
     make_schedule,
     reload,
