@@ -45,7 +45,9 @@ class Command(BaseCommand):
             nonlocal stopping
             stopping = True
 
-        previous = signal.signal(signal.SIGTERM, request_stop)
+        # SIGTERM (systemd, docker stop) and SIGINT (Ctrl-C) both only ask the loop to stop: it
+        # ends after the current pass or nap, never with an exception raised mid-query.
+        previous = {s: signal.signal(s, request_stop) for s in (signal.SIGTERM, signal.SIGINT)}
         mode = "running due work in-process" if sync else "enqueuing due work"
         self.stdout.write(f"Scheduler started: {mode} every {INTERVAL_SECONDS} s (Ctrl-C stops).")
         try:
@@ -57,13 +59,12 @@ class Command(BaseCommand):
                 except Exception as exc:  # a database hiccup must not end the loop
                     self.stderr.write(f"Scheduler pass failed: {exc!r}; next try in a minute.")
                 close_old_connections()
-                # Sleep until the next pass in short naps, so a SIGTERM is seen within one.
+                # Sleep until the next pass in short naps, so a stop is seen within one.
                 while not stopping and time.monotonic() - started < INTERVAL_SECONDS:
                     time.sleep(NAP_SECONDS)
-        except KeyboardInterrupt:
-            pass
         finally:
-            signal.signal(signal.SIGTERM, previous)
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
         self.stdout.write("Scheduler stopped.")
 
     def tick(self, sync: bool) -> None:
