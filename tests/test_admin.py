@@ -224,6 +224,27 @@ def test_superuser_campaign_change_page_renders_its_funnel_and_links_its_days(
     assert re.search(rf"<a {re.escape(days_link)}>3 recorded days</a>", page)
 
 
+def test_a_saved_campaign_stays_in_its_location(client, superuser, reference_campaign, harbor):
+    """Its days carry its location: the admin shows the location but never moves a campaign
+    (on PostgreSQL a composite foreign key would refuse it, as a 500)."""
+    client.force_login(superuser)
+    url = f"{CAMPAIGNS}{reference_campaign.pk}/change/"
+    page = client.get(url)
+    assert 'name="location"' not in html(page)
+
+    data = change_form_data(page)
+    data.update(location=harbor.pk, name="Renamed January SMS Blast")
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    with scopes_disabled():
+        reference_campaign.refresh_from_db()
+        days = set(reference_campaign.daily_metrics.values_list("location_id", flat=True))
+    assert reference_campaign.name == "Renamed January SMS Blast"
+    assert reference_campaign.location.slug == "sunrise-realty"
+    assert days == {reference_campaign.location_id}
+
+
 # --- What a staff user of one location sees ---------------------------------------------------
 
 
@@ -327,7 +348,8 @@ def test_staff_user_opens_own_campaign_with_its_funnel_and_days(
 
     assert response.status_code == 200
     assert ">3 recorded days</a>" in html(response)
-    assert select_options(response, "location") == ["Sunrise Realty"]
+    assert 'name="location"' not in html(response)  # shown, never changed once saved
+    assert "Sunrise Realty" in html(response)
     assert "Harbor" not in html(response)
 
 
@@ -435,8 +457,8 @@ def test_staff_user_cannot_move_own_campaign_to_another_location(
 
     response = client.post(url, data)
 
-    assert response.status_code == 200
-    assert "Select a valid choice" in html(response)
+    # The location is read-only on a saved campaign: the posted one is ignored.
+    assert response.status_code == 302
     with scopes_disabled():
         reference_campaign.refresh_from_db()
         assert not DailyMetric.objects.filter(location=harbor).exists()

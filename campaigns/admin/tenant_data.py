@@ -108,6 +108,12 @@ class CampaignAdmin(ManagerWritesMixin, LocationChoicesMixin, admin.ModelAdmin):
         ("History", {"fields": ["completed_at", "created_at", "updated_at"]}),
     ]
 
+    def get_readonly_fields(self, request, obj=None):
+        # A campaign stays in the location it was created in: its days, funnel counts and
+        # alerts carry that location (on PostgreSQL a composite foreign key insists on it).
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, "location"] if obj else readonly
+
     def get_queryset(self, request):
         # Key figures for the whole page in the changelist's one query.
         return (
