@@ -19,13 +19,13 @@ import zoneinfo
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from campaigns.links import site_url
 from campaigns.models import Alert, AlertEmailPreference, Location, Membership
 from campaigns.scheduling import DueWork, daily_occurrences, source
 from campaigns.tenancy import scope
@@ -35,10 +35,6 @@ logger = logging.getLogger(__name__)
 #: The digest is sent at this local time of each location (after the 06:00 daily checks).
 DIGEST_AT = time(8, 0)
 Delivery = AlertEmailPreference.Delivery
-
-
-def site_url(path: str) -> str:
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
 
 
 def recipients(location: Location, delivery: str) -> list:

@@ -5,11 +5,11 @@ runs inside ``scope(location)``, so a token can only ever touch its own location
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import timezone
 
+from campaigns.links import site_url
 from campaigns.models import ReportRecipient
 from campaigns.tenancy import scope
 
@@ -27,7 +27,7 @@ def token_for(recipient: ReportRecipient) -> str:
 def unsubscribe_url(recipient: ReportRecipient) -> str:
     """The absolute link for e-mails (sent without a request: ``settings.SITE_URL``)."""
     path = reverse("campaigns:report_unsubscribe", args=[token_for(recipient)])
-    return getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path
+    return site_url(path)
 
 
 def recipient_from_token(token: str) -> ReportRecipient | None:
