@@ -18,6 +18,7 @@ PY := $(VENV)/bin/python
 # (or when .venv is re-created).
 BASE_STAMP := $(VENV)/.installed-base
 TEST_STAMP := $(VENV)/.installed-test
+LOAD_STAMP := $(VENV)/.installed-load
 
 # The dev server needs DEBUG on to serve static files; the settings default it off.
 RUN_ENV := DEBUG="$${DEBUG:-true}"
@@ -25,7 +26,7 @@ RUN_ENV := DEBUG="$${DEBUG:-true}"
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 
-.PHONY: help venv run migrate seed test browser-deps pdf-deps test-postgres screenshots lint fmt bench bench-portfolio clean
+.PHONY: help venv run migrate seed test browser-deps pdf-deps test-postgres screenshots lint fmt bench bench-portfolio load clean
 
 help: ## List the targets
 	@echo "Usage: make TARGET [PORT=8000] [PYTEST_ARGS='...']"
@@ -68,6 +69,10 @@ $(BASE_STAMP): pyproject.toml $(VENV)/pyvenv.cfg
 
 $(TEST_STAMP): pyproject.toml $(VENV)/pyvenv.cfg
 	$(PY) -m pip install -e '.[test]'
+	@touch $@
+
+$(LOAD_STAMP): pyproject.toml $(VENV)/pyvenv.cfg
+	$(PY) -m pip install -e '.[test,load]'
 	@touch $@
 
 FORCE:
@@ -141,6 +146,9 @@ bench: $(TEST_STAMP) ## Run the benchmark (bench/run.py) if there is one
 
 bench-portfolio: $(TEST_STAMP) ## Benchmark the portfolio at 500 locations × 20 campaigns × 365 days (bench/portfolio.py)
 	$(PY) bench/portfolio.py
+
+load: $(LOAD_STAMP) ## Load test (Locust, headless) against gunicorn with DEBUG=false, on SQLite and a throwaway PostgreSQL
+	$(PY) bench/load/run.py
 
 clean: ## Remove .venv, caches and build leftovers (keeps db.sqlite3)
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist *.egg-info

@@ -89,6 +89,8 @@ def test_the_tenant_models_are_found_from_the_registry():
         "Alert",
         "AlertRuleCampaign",
         "ReportScheduleCampaign",
+        "MonthlyMetric",
+        "LifetimeMetric",
     }
 
 

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 
+from campaigns import rollups
 from campaigns.imports.planning import ImportPlan, plan_import
 from campaigns.imports.reading import ImportRefused, ParsedFile, plural
 from campaigns.models import Campaign, DailyMetric, Location
@@ -143,6 +144,10 @@ def _write(plan: ImportPlan, *, location: Location, campaigns: list[Campaign]) -
                 rows[index][1] = created[name]
             with connection.cursor() as cursor:
                 cursor.executemany(_upsert_sql(), rows)
+            # A raw statement bypasses DailyMetric's queryset: sum the months it wrote again.
+            rollups.refresh(
+                location.pk, [(row[1], day.day) for row, day in zip(rows, days, strict=True)]
+            )
             evaluate_after_commit(location.pk)
     except IntegrityError:
         # Another write took a campaign name or broke a rule at the same moment (the check

@@ -1,14 +1,15 @@
 """Domain models, one module per seam: ``tenants`` (Location, Membership, Role), ``campaign``
 (Campaign, DailyMetric, FunnelStage), ``access`` (ApiToken, Invitation), ``automation``
 (ScheduledRun, Alert), ``alerting`` (custom alert rules, e-mail preferences), ``reports``
-(report schedules and their delivery log). The last two export what their ``__all__`` names.
+(report schedules and their delivery log), ``rollups`` (monthly and lifetime sums of the
+daily rows). The last three export what their ``__all__`` names.
 
 Tenant-owned rows carry their location directly and are reached only through
 ``campaigns.tenancy.ScopedManager``. Every index and unique constraint of a tenant table is led
 by ``location`` so the tables can later be distributed by location (Citus) unchanged.
 """
 
-from campaigns.models import alerting, reports
+from campaigns.models import alerting, reports, rollups
 from campaigns.models.access import ApiToken, Invitation
 from campaigns.models.alerting import *  # noqa: F403
 from campaigns.models.automation import Alert, ScheduledRun
@@ -24,6 +25,7 @@ from campaigns.models.campaign import (
     FunnelStage,
 )
 from campaigns.models.reports import *  # noqa: F403
+from campaigns.models.rollups import *  # noqa: F403
 from campaigns.models.tenants import Location, Membership, Role, validate_time_zone
 
 __all__ = [
@@ -46,4 +48,5 @@ __all__ = [
     "validate_time_zone",
     *alerting.__all__,
     *reports.__all__,
+    *rollups.__all__,
 ]

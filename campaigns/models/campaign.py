@@ -4,12 +4,14 @@ Every index and unique constraint of a tenant table is led by ``location`` (see 
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 
 from campaigns.bounds import (
@@ -167,8 +169,64 @@ DAILY_MONEY_FIELDS = ("revenue", "spend")
 DAILY_NUMBER_FIELDS = DAILY_COUNT_FIELDS + DAILY_MONEY_FIELDS
 
 
+def _refresh_rollups(keys: Iterable[tuple[int, int, date]]) -> None:
+    """Sum again the rollups of these (location id, campaign id, day)s: see campaigns.rollups."""
+    from campaigns import rollups
+
+    by_location: dict[int, set[tuple[int, date]]] = defaultdict(set)
+    for location_id, campaign_id, day in keys:
+        by_location[location_id].add((campaign_id, day))
+    for location_id, days in by_location.items():
+        rollups.refresh(location_id, days)
+
+
+KEY = ("location_id", "campaign_id", "date")
+
+
+class DailyMetricQuerySet(models.QuerySet):
+    """Every bulk write of days also sums their months again, in the same transaction."""
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            _refresh_rollups((m.location_id, m.campaign_id, m.date) for m in objs)
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            before = self.model.objects.filter(pk__in=[m.pk for m in objs]).values_list(*KEY)
+            before = list(before)
+            updated = super().bulk_update(objs, fields, *args, **kwargs)
+            _refresh_rollups([*before, *((m.location_id, m.campaign_id, m.date) for m in objs)])
+        return updated
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            rows = list(self.values_list("pk", *KEY))
+            updated = super().update(**kwargs)
+            after = self.model.objects.filter(pk__in=[pk for pk, *_ in rows]).values_list(*KEY)
+            _refresh_rollups([*(key for _, *key in rows), *after])
+        return updated
+
+    update.queryset_only = True
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            before = list(self.values_list(*KEY))
+            deleted = super().delete()
+            _refresh_rollups(before)
+        return deleted
+
+    delete.queryset_only = True
+
+
 class DailyMetric(models.Model):
-    """One campaign's results for one calendar day; recording a day again replaces it."""
+    """One campaign's results for one calendar day; recording a day again replaces it.
+
+    Every write (save, delete and the queryset's bulk writes) keeps the rollups of
+    ``campaigns.models.rollups`` equal to the days, in the same transaction."""
 
     COUNT_FIELDS = DAILY_COUNT_FIELDS
     MONEY_FIELDS = DAILY_MONEY_FIELDS
@@ -191,7 +249,7 @@ class DailyMetric(models.Model):
     revenue = models.DecimalField(**MONEY, default=Decimal("0"))
     spend = models.DecimalField(**MONEY, default=Decimal("0"))
 
-    objects = ScopedManager()
+    objects = ScopedManager.from_queryset(DailyMetricQuerySet)()
 
     class Meta:
         ordering = ["campaign", "date"]
@@ -237,7 +295,28 @@ class DailyMetric(models.Model):
     def save(self, *args, **kwargs) -> None:
         # The location always follows the campaign: no form or API can make them differ.
         self.location_id = self.campaign.location_id
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            key = (self.location_id, self.campaign_id, self.date)
+            _refresh_rollups({key, getattr(self, "_stored_key", key)})
+        self._stored_key = key
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():
+            key = getattr(self, "_stored_key", (self.location_id, self.campaign_id, self.date))
+            deleted = super().delete(*args, **kwargs)
+            _refresh_rollups([key])
+        return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # Where the day was stored: a save that moves it sums its old month again too (a
+        # deferred field is not read, so a partly loaded day has no stored key).
+        key = tuple(instance.__dict__.get(name) for name in KEY)
+        if None not in key:
+            instance._stored_key = key
+        return instance
 
     def clean(self) -> None:
         """The same rules as the database constraints, with messages next to the fields."""

@@ -1,0 +1,180 @@
+"""Keeping the rollups (``MonthlyMetric``, ``LifetimeMetric``) equal to the daily rows.
+
+A write of daily rows calls ``refresh`` with the (campaign, day)s it touched, inside its own
+transaction: the months those days fall in are summed again from the daily rows, and the
+lifetime totals of their campaigns from the months. Recomputing (not adding differences) keeps
+them exact whatever the write did — insert, replace, move a day, delete — and on PostgreSQL the
+campaigns are locked first, so two writes to one campaign at once cannot each sum without the
+other's days.
+
+``DailyMetric``'s model (save, delete) and queryset (bulk_create, bulk_update, update, delete)
+call ``refresh``; a raw statement, like the import's upsert, calls it itself. ``rebuild``
+recomputes every rollup of some locations (``manage.py rollups --rebuild``); ``differences``
+lists where they disagree with the daily rows (``manage.py rollups --check``, and the tests).
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Iterable
+from datetime import date
+from functools import reduce
+
+from django.db import transaction
+from django.db.models import Count, DecimalField, Q, Sum
+from django.db.models.functions import TruncMonth
+
+from campaigns.models import (
+    DAILY_MONEY_FIELDS,
+    DAILY_NUMBER_FIELDS,
+    Campaign,
+    DailyMetric,
+    LifetimeMetric,
+    MonthlyMetric,
+)
+from campaigns.tenancy import scope, scopes_disabled
+
+ROLLUP_FIELDS = ("days", *DAILY_NUMBER_FIELDS)
+SUM_MONEY = DecimalField(max_digits=20, decimal_places=2)
+
+
+def month_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def next_month(month: date) -> date:
+    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
+
+
+def _sums(days: str) -> dict:
+    """``days`` counted (or summed) and every daily number summed."""
+    return {
+        "days": Count("id") if days == "count" else Sum("days"),
+        **{
+            name: Sum(name, output_field=SUM_MONEY) if name in DAILY_MONEY_FIELDS else Sum(name)
+            for name in DAILY_NUMBER_FIELDS
+        },
+    }
+
+
+def refresh(location_id: int, days: Iterable[tuple[int, date]]) -> None:
+    """Sum again the months of these (campaign id, day)s and their campaigns' lifetimes, from
+    the daily rows, in the caller's transaction (one is opened if there is none)."""
+    months = {(campaign_id, month_of(day)) for campaign_id, day in days}
+    if not months:
+        return
+    campaign_ids = sorted({campaign_id for campaign_id, _ in months})
+    first = min(month for _, month in months)
+    end = next_month(max(month for _, month in months))
+    with scope(location_id), transaction.atomic():
+        # On PostgreSQL, one write at a time per campaign: the second sums after the first commits.
+        list(
+            Campaign.objects.select_for_update()
+            .filter(pk__in=campaign_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        found = {
+            (row["campaign_id"], row["month"]): row
+            for row in DailyMetric.objects.filter(
+                campaign__in=campaign_ids, date__gte=first, date__lt=end
+            )
+            .annotate(month=TruncMonth("date"))
+            .values("campaign_id", "month")
+            .annotate(**_sums("count"))
+            .order_by()
+            if (row["campaign_id"], row["month"]) in months
+        }
+        _write(MonthlyMetric, location_id, found, ["location", "campaign", "month"])
+        emptied = months - set(found)
+        if emptied:
+            MonthlyMetric.objects.filter(
+                reduce(operator.or_, (Q(campaign=c, month=month) for c, month in emptied))
+            ).delete()
+        _refresh_lifetimes(location_id, campaign_ids)
+
+
+def _refresh_lifetimes(location_id: int, campaign_ids: list[int]) -> None:
+    found = {
+        row["campaign_id"]: row
+        for row in MonthlyMetric.objects.filter(campaign__in=campaign_ids)
+        .values("campaign_id")
+        .annotate(**_sums("sum"))
+        .order_by()
+    }
+    _write(LifetimeMetric, location_id, found, ["location", "campaign"])
+    LifetimeMetric.objects.filter(campaign__in=set(campaign_ids) - set(found)).delete()
+
+
+def _write(model, location_id: int, found: dict, unique_fields: list[str]) -> None:
+    """Upsert the rollup rows of ``found`` (each a dict of the grouped values)."""
+    if not found:
+        return
+    model.objects.bulk_create(
+        [model(location_id=location_id, **row) for row in found.values()],
+        update_conflicts=True,
+        unique_fields=unique_fields,
+        update_fields=list(ROLLUP_FIELDS),
+        batch_size=500,
+    )
+
+
+def rebuild(*location_ids: int) -> None:
+    """Recompute every rollup of these locations (of all locations when none is given)."""
+    with scopes_disabled():
+        if not location_ids:
+            location_ids = tuple(
+                DailyMetric.objects.values_list("location_id", flat=True).distinct().order_by()
+            ) + tuple(
+                MonthlyMetric.objects.values_list("location_id", flat=True).distinct().order_by()
+            )
+    for location_id in sorted(set(location_ids)):
+        with scope(location_id), transaction.atomic():
+            MonthlyMetric.objects.all().delete()
+            LifetimeMetric.objects.all().delete()
+            days = DailyMetric.objects.annotate(month=TruncMonth("date")).values_list(
+                "campaign_id", "month"
+            )
+            refresh(location_id, set(days.distinct().order_by()))
+
+
+def differences(*location_ids: int) -> list[str]:
+    """Where the rollups of these locations (all when none is given) differ from the sums of
+    their daily rows, in words; empty when they agree."""
+    found = []
+    with scopes_disabled():
+        days = DailyMetric.objects.all()
+        months, lifetimes = MonthlyMetric.objects.all(), LifetimeMetric.objects.all()
+        if location_ids:
+            days = days.filter(location__in=location_ids)
+            months = months.filter(location__in=location_ids)
+            lifetimes = lifetimes.filter(location__in=location_ids)
+        expected_months = {
+            (row.pop("campaign_id"), row.pop("month")): row
+            for row in days.annotate(month=TruncMonth("date"))
+            .values("campaign_id", "month")
+            .annotate(**_sums("count"))
+            .order_by()
+        }
+        expected_lifetimes = {
+            row.pop("campaign_id"): row
+            for row in days.values("campaign_id").annotate(**_sums("count")).order_by()
+        }
+        stored_months = {
+            (row.pop("campaign_id"), row.pop("month")): row
+            for row in months.values("campaign_id", "month", *ROLLUP_FIELDS)
+        }
+        stored_lifetimes = {
+            row.pop("campaign_id"): row for row in lifetimes.values("campaign_id", *ROLLUP_FIELDS)
+        }
+    for label, expected, stored in (
+        ("month", expected_months, stored_months),
+        ("lifetime", expected_lifetimes, stored_lifetimes),
+    ):
+        for key in sorted(set(expected) | set(stored), key=str):
+            if expected.get(key) != stored.get(key):
+                found.append(
+                    f"{label} {key}: the days sum to {expected.get(key)}, "
+                    f"the rollup holds {stored.get(key)}"
+                )
+    return found
