@@ -26,7 +26,7 @@ RUN_ENV := DEBUG="$${DEBUG:-true}"
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
 
-.PHONY: help venv run migrate seed test browser-deps pdf-deps test-postgres screenshots lint fmt bench bench-portfolio load clean
+.PHONY: help venv run migrate seed test browser-deps pdf-deps test-postgres screenshots lint fmt bench bench-portfolio bench-imports load clean
 
 help: ## List the targets
 	@echo "Usage: make TARGET [PORT=8000] [PYTEST_ARGS='...']"
@@ -137,18 +137,17 @@ fmt: $(TEST_STAMP) ## Format the code and apply safe lint fixes (ruff)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-bench: $(TEST_STAMP) ## Run the benchmark (bench/run.py) if there is one
-	@if [ -f bench/run.py ]; then \
-	  echo "$(PY) bench/run.py"; $(PY) bench/run.py; \
-	else \
-	  echo "No benchmark yet (bench/run.py does not exist)."; \
-	fi
+bench: $(TEST_STAMP) ## Benchmark the pages at the bench and agency shapes, on SQLite and a throwaway PostgreSQL (bench/bench.sh)
+	bash bench/bench.sh
 
 bench-portfolio: $(TEST_STAMP) ## Benchmark the portfolio at 500 locations × 20 campaigns × 365 days (bench/portfolio.py)
 	$(PY) bench/portfolio.py
 
+bench-imports: $(TEST_STAMP) ## Benchmark committing a 100,000-row import against a raw executemany (bench/imports.py)
+	$(PY) bench/imports.py
+
 load: $(LOAD_STAMP) ## Load test (Locust, headless) against gunicorn with DEBUG=false, on SQLite and a throwaway PostgreSQL
-	$(PY) bench/load/run.py
+	bash bench/load/load.sh
 
 clean: ## Remove .venv, caches and build leftovers (keeps db.sqlite3)
 	rm -rf $(VENV) .pytest_cache .ruff_cache build dist *.egg-info

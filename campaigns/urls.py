@@ -8,6 +8,7 @@ from campaigns.views import (
     channels,
     compare,
     exports,
+    health,
     imports,
     members,
     overview,
@@ -19,6 +20,7 @@ app_name = "campaigns"
 
 urlpatterns = [
     path("", overview.HomeView.as_view(), name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("portfolio/", overview.PortfolioView.as_view(), name="portfolio"),
     path("l/<slug:slug>/", overview.OverviewView.as_view(), name="overview"),
     path("l/<slug:slug>/campaigns/", campaigns.CampaignListView.as_view(), name="campaigns"),

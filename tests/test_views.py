@@ -1296,3 +1296,12 @@ def test_a_headline_figure_that_did_not_change_shows_zero_change(
 
     assert response.status_code == 200
     assert "±0.0 %" in response.content.decode()
+
+
+def test_the_health_check_answers_without_login_or_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert "no-cache" in response["Cache-Control"]
+    assert client.post("/healthz").status_code == 405
