@@ -1,155 +1,202 @@
-"""Benchmark the analytics on a large data set: `make bench` (or `python bench/run.py`).
+"""Benchmark the pages, and show they do not grow with history: `make bench` (bench/bench.sh).
 
-Builds a throwaway database (SQLite in a temporary folder by default; set BENCH_DATABASE_URL for
-PostgreSQL) with one location of CAMPAIGNS campaigns × DAYS days of daily rows (1,000,000 rows
-by default) beside a small second location, then times the reads the pages make and counts their
-queries. Prints a Markdown table; docs/benchmarks.md keeps the published figures.
+Builds a throwaway database (SQLite in a temporary folder, or the PostgreSQL of
+BENCH_DATABASE_URL; see bench/common.py) holding:
+
+* the bench shape: one location of CAMPAIGNS campaigns × DAYS days (500 × 2,000 = 1,000,000
+  daily rows), plus one campaign of SHORT_DAYS days (90) in the same location;
+* the same CAMPAIGNS campaigns × HISTORY_DAYS days (200) in a second location, to compare;
+* the agency shape: AGENCY_LOCATIONS locations × AGENCY_CAMPAIGNS campaigns × AGENCY_DAYS days
+  (100 × 20 × 730 = 1,460,000 rows), all managed by one user.
+
+Then, signed in as a manager, it fetches whole pages through Django's test client, best of
+BENCH_REPEAT runs (3), each with its query count and SQL floor (the page's own SELECT
+statements executed raw): overview, campaign list, campaign page, printable report and
+portfolio, at "All time" and at the default period, at both shapes. Finally the growth
+ratios: all time at DAYS ÷ all time at HISTORY_DAYS for overview, list and portfolio (goal
+≤ 1.5), and the campaign page of a DAYS-day campaign ÷ a SHORT_DAYS-day one (goal ≤ 2).
+
+Prints a Markdown report; docs/benchmarks.md keeps the published figures. BENCH_CAMPAIGNS,
+BENCH_DAYS, BENCH_HISTORY_DAYS, BENCH_SHORT_DAYS, BENCH_AGENCY_LOCATIONS,
+BENCH_AGENCY_CAMPAIGNS, BENCH_AGENCY_DAYS and BENCH_REPEAT change the sizes (for a quick try).
 """
 
 from __future__ import annotations
 
 import os
-import random
-import sys
-import tempfile
 import time
-from datetime import timedelta
-from decimal import Decimal
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+import common  # sets Django up against the throwaway database: first
+from common import Browser, Measurement, ms
+
 CAMPAIGNS = int(os.environ.get("BENCH_CAMPAIGNS", 500))
 DAYS = int(os.environ.get("BENCH_DAYS", 2000))
-REPEAT = int(os.environ.get("BENCH_REPEAT", 3))
-
-workdir = tempfile.mkdtemp(prefix="cpa-bench-")
-os.environ["DATABASE_URL"] = os.environ.get(
-    "BENCH_DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3"
-)
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("SECRET_KEY", "bench-only")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
-
-from campaigns.analytics.channels import channel_analytics  # noqa: E402
-from campaigns.analytics.comparison import compare_campaigns  # noqa: E402
-from campaigns.analytics.locations import location_overview, location_summaries  # noqa: E402
-from campaigns.analytics.reports import campaign_report, campaign_reports  # noqa: E402
-from campaigns.analytics.series import daily_series  # noqa: E402
-from campaigns.models import Campaign, DailyMetric, Location  # noqa: E402
-from campaigns.periods import Period  # noqa: E402
-from campaigns.tenancy import scope, scopes_disabled  # noqa: E402
-
-CHANNELS = Campaign.Channel.values
+HISTORY_DAYS = int(os.environ.get("BENCH_HISTORY_DAYS", 200))
+SHORT_DAYS = int(os.environ.get("BENCH_SHORT_DAYS", 90))
+AGENCY_LOCATIONS = int(os.environ.get("BENCH_AGENCY_LOCATIONS", 100))
+AGENCY_CAMPAIGNS = int(os.environ.get("BENCH_AGENCY_CAMPAIGNS", 20))
+AGENCY_DAYS = int(os.environ.get("BENCH_AGENCY_DAYS", 730))
+#: The goals of issue 11.
+HISTORY_GOAL = 1.5
+CAMPAIGN_GOAL = 2.0
 
 
-def build(location: Location, campaigns: int, days: int, today) -> None:
-    rng = random.Random(location.slug)
-    start = today - timedelta(days=days)
-    with scopes_disabled():
-        created = Campaign.objects.bulk_create(
-            Campaign(
-                location=location,
-                name=f"{location.slug} campaign {i}",
-                channel=CHANNELS[i % len(CHANNELS)],
-                budget=Decimal("50000"),
-                start_date=start,
-                end_date=today + timedelta(days=30),
-                target_leads=5000,
-                target_conversions=400,
-                target_roi=Decimal("1.5"),
-            )
-            for i in range(campaigns)
+class Data:
+    """The locations, users and campaigns the pages are fetched for."""
+
+    def __init__(self, today) -> None:
+        c = common
+        self.bench = c.make_locations("bench", 1, "Bench")[0]
+        self.history = c.make_locations("history", 1, "History")[0]
+        self.agency = c.make_locations("agency", AGENCY_LOCATIONS, "Agency client")
+        big = c.make_campaigns([self.bench], CAMPAIGNS, DAYS, today, seed=1)
+        short = c.make_campaigns([self.bench], 1, SHORT_DAYS, today, name="Short", seed=2)
+        history = c.make_campaigns([self.history], CAMPAIGNS, HISTORY_DAYS, today, seed=3)
+        agency = c.make_campaigns(self.agency, AGENCY_CAMPAIGNS, AGENCY_DAYS, today, seed=4)
+        self.long_campaign, self.short_campaign = big[0], short[0]
+        self.agency_campaign = agency[0]
+        self.bench_user = c.make_user("bench-manager", [self.bench])
+        self.history_user = c.make_user("history-manager", [self.history])
+        self.agency_user = c.make_user("agency-manager", self.agency)
+
+        started = time.perf_counter()
+        self.rows = c.write_days(big, DAYS, today, seed=1)
+        self.rows += c.write_days(short, SHORT_DAYS, today, seed=2)
+        self.rows += c.write_days(history, HISTORY_DAYS, today, seed=3)
+        self.rows += c.write_days(agency, AGENCY_DAYS, today, seed=4)
+        self.written = time.perf_counter() - started
+        started = time.perf_counter()
+        c.finish_load([self.bench, self.history, *self.agency])
+        self.rolled_up = time.perf_counter() - started
+
+
+def location_pages(slug: str, campaign_pk: int) -> list[tuple[str, str, str]]:
+    """(page, period, URL) of one location's pages."""
+    base = f"/l/{slug}"
+    return [
+        ("overview", "Last 30 days (default)", f"{base}/"),
+        ("overview", "All time", f"{base}/?period=all"),
+        ("campaign list", "Last 30 days (default)", f"{base}/campaigns/"),
+        ("campaign list", "All time", f"{base}/campaigns/?period=all"),
+        ("campaign page", "All time (default)", f"{base}/campaigns/{campaign_pk}/"),
+        ("printable report", "All time (default)", f"{base}/campaigns/{campaign_pk}/report/"),
+        ("portfolio", "Last 30 days (default)", "/portfolio/"),
+        ("portfolio", "All time", "/portfolio/?period=all"),
+    ]
+
+
+def page_table(rows: list[tuple[str, str, str, Measurement]]) -> list[str]:
+    lines = [
+        "| shape | page | period | page | SQL floor | page − floor | queries |",
+        "| --- | --- | --- | ---: | ---: | ---: | ---: |",
+    ]
+    for shape, page, period, m in rows:
+        lines.append(
+            f"| {shape} | {page} | {period} | {ms(m.seconds)} | {ms(m.floor)} | "
+            f"{ms(m.above_floor)} | {m.queries} |"
         )
-        batch = []
-        for campaign in created:
-            for offset in range(days):
-                leads = rng.randint(5, 40)
-                qualified = rng.randint(0, leads)
-                batch.append(
-                    DailyMetric(
-                        location=location,
-                        campaign=campaign,
-                        date=start + timedelta(days=offset),
-                        impressions=rng.randint(1000, 20000),
-                        clicks=rng.randint(20, 800),
-                        leads=leads,
-                        qualified_leads=qualified,
-                        hot_leads=rng.randint(0, qualified),
-                        conversions=rng.randint(0, leads),
-                        revenue=Decimal(rng.randint(0, 400000)) / 100,
-                        spend=Decimal(rng.randint(1000, 30000)) / 100,
-                    )
-                )
-                if len(batch) >= 20000:
-                    DailyMetric.objects.bulk_create(batch)
-                    batch = []
-        DailyMetric.objects.bulk_create(batch)
+    return lines
 
 
-def measure(label: str, read) -> tuple[str, float, int]:
-    timings = []
-    for _ in range(REPEAT):
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            read()
-            timings.append(time.perf_counter() - started)
-    return label, min(timings), len(queries.captured_queries)
+def ratio_line(label: str, small: Measurement, large: Measurement, goal: float) -> str:
+    ratio = large.seconds / small.seconds if small.seconds else float("inf")
+    floor_ratio = large.floor / small.floor if small.floor else float("inf")
+    mark = "✅ met" if ratio <= goal else "❌ not met"
+    return (
+        f"| {label} | {ms(small.seconds)} | {ms(large.seconds)} | **{ratio:.2f}** | "
+        f"{floor_ratio:.2f} | ≤ {goal:g} | {mark} |"
+    )
+
+
+def slowest_statements(rows: list[tuple[str, Measurement]], top: int = 2) -> list[str]:
+    lines = ["| page | statement (start) | its floor |", "| --- | --- | ---: |"]
+    for label, m in rows:
+        for seconds, sql in m.statements[:top]:
+            text = " ".join(sql.split())
+            text = (text[:160] + " …") if len(text) > 160 else text
+            text = text.replace("|", "\\|")
+            lines.append(f"| {label} | `{text}` | {ms(seconds)} |")
+    return lines
 
 
 def main() -> None:
-    call_command("migrate", verbosity=0)
-    big = Location.objects.create(name="Big Agency Client", slug="big")
-    small = Location.objects.create(name="Small Client", slug="small")
-    today = big.today()
-    started = time.perf_counter()
-    build(big, CAMPAIGNS, DAYS, today)
-    build(small, max(1, CAMPAIGNS // 10), min(DAYS, 365), today)
-    built = time.perf_counter() - started
-    with scopes_disabled():
-        rows = DailyMetric.objects.count()
+    from django.utils import timezone
 
-    month = Period.preset_for("30d", today=today)
-    year = Period(today - timedelta(days=364), today)
-    with scope(big):
-        one = Campaign.objects.for_location(big).order_by("pk").first()
-        ids = list(Campaign.objects.for_location(big).values_list("pk", flat=True)[:10])
-        every = Campaign.objects.for_location(big)
-        results = [
-            measure("campaign report, whole life (1 campaign)", lambda: campaign_report(one)),
-            measure("campaign daily series, 1 year", lambda: daily_series([one.pk], year)),
-            measure(
-                f"campaign list, 30 days ({CAMPAIGNS} campaigns)",
-                lambda: campaign_reports(every, month),
-            ),
-            measure(
-                f"campaign list, 1 year ({CAMPAIGNS} campaigns)",
-                lambda: campaign_reports(every, year),
-            ),
-            measure("compare 10 campaigns, 1 year", lambda: compare_campaigns(big, ids, year)),
-            measure("channel analytics, 1 year", lambda: channel_analytics(big, year)),
-            measure("location overview, 30 days", lambda: location_overview(big, month)),
-            measure(
-                "portfolio of 2 locations, 30 days",
-                lambda: location_summaries([big, small], month),
-            ),
-        ]
-    engine = connection.vendor
+    common.migrate()
+    today = timezone.localdate()
+    data = Data(today)
+    bench, history, agency = data.bench, data.history, data.agency[0]
+    results: list[tuple[str, str, str, Measurement]] = []
+    started = time.perf_counter()
+    with common.page_settings():
+        browser = Browser(data.bench_user)
+        for page, period, url in location_pages(bench.slug, data.long_campaign.pk):
+            results.append(("bench", page, period, browser.measure(url)))
+        agency_browser = Browser(data.agency_user)
+        for page, period, url in location_pages(agency.slug, data.agency_campaign.pk):
+            results.append(("agency", page, period, agency_browser.measure(url)))
+        short_page = browser.measure(f"/l/{bench.slug}/campaigns/{data.short_campaign.pk}/")
+        history_browser = Browser(data.history_user)
+        history_pages = {
+            page: history_browser.measure(url)
+            for page, url in (
+                ("overview", f"/l/{history.slug}/?period=all"),
+                ("campaign list", f"/l/{history.slug}/campaigns/?period=all"),
+                ("portfolio", "/portfolio/?period=all"),
+            )
+        }
+    measured = time.perf_counter() - started
+    bench_all = {
+        page: m for shape, page, period, m in results if shape == "bench" and "All" in period
+    }
+
+    print(f"## {common.engine()}\n")
+    print(f"{common.machine()}.\n")
     print(
-        f"\n{rows:,} daily rows ({CAMPAIGNS} campaigns × {DAYS} days + a small location) on "
-        f"{engine}, built in {built:.0f} s; best of {REPEAT} runs.\n"
+        f"{data.rows:,} daily rows written raw in {data.written:.0f} s, rollups rebuilt and "
+        f"statistics refreshed in {data.rolled_up:.0f} s; pages measured in {measured:.0f} s, "
+        f"each the best of {common.REPEAT} runs.\n"
     )
-    print("| read | time | queries |")
-    print("| --- | ---: | ---: |")
-    for label, seconds, queries in results:
-        print(f"| {label} | {seconds * 1000:,.0f} ms | {queries} |")
+    print(
+        f"* **bench**: one location, {CAMPAIGNS} campaigns × {DAYS:,} days and one campaign of "
+        f"{SHORT_DAYS} days; its manager manages only it (so its portfolio has one row); the "
+        f"campaign page and report are of a {DAYS:,}-day campaign."
+    )
+    print(
+        f"* **agency**: {AGENCY_LOCATIONS} locations × {AGENCY_CAMPAIGNS} campaigns × "
+        f"{AGENCY_DAYS} days, one manager of all of them; the location pages are of one "
+        f"location ({AGENCY_CAMPAIGNS} campaigns), the portfolio of all {AGENCY_LOCATIONS}.\n"
+    )
+    print("### Pages\n")
+    print("\n".join(page_table(results)))
+    print("\n### Growth with history\n")
+    print(
+        f"All time with {DAYS:,} days of history ÷ all time with {HISTORY_DAYS} days (the same "
+        f"{CAMPAIGNS} campaigns in another location), and the campaign page of a {DAYS:,}-day "
+        f"campaign ÷ that of a {SHORT_DAYS}-day one in the same location.\n"
+    )
+    print("| page | shorter | longer | ratio | floor ratio | goal | |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
+    for page in ("overview", "campaign list", "portfolio"):
+        print(
+            ratio_line(
+                f"{page}, all time, {DAYS:,} ÷ {HISTORY_DAYS} days",
+                history_pages[page],
+                bench_all[page],
+                HISTORY_GOAL,
+            )
+        )
+    print(
+        ratio_line(
+            f"campaign page, {DAYS:,} ÷ {SHORT_DAYS} days",
+            short_page,
+            bench_all["campaign page"],
+            CAMPAIGN_GOAL,
+        )
+    )
+    print("\n### Slowest statements of the all-time pages (bench shape, 2 each)\n")
+    print("\n".join(slowest_statements(list(bench_all.items()))))
+    print()
 
 
 if __name__ == "__main__":
