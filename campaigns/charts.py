@@ -19,15 +19,7 @@ from campaigns import metrics as m
 from campaigns.analytics.channels import ChannelAnalytics
 from campaigns.analytics.comparison import Comparison
 from campaigns.analytics.results import CampaignReport, Funnel
-from campaigns.analytics.series import (
-    AVERAGE_DAYS,
-    DAILY_TREND_MAX_DAYS,
-    DayFigures,
-    day_label,
-    moving_average,
-    week_label,
-    weekly_series,
-)
+from campaigns.analytics.series import AVERAGE_DAYS, DAY, Series, moving_average
 
 #: How charts.js formats each catalogue unit.
 KINDS = {
@@ -137,34 +129,30 @@ def funnel_chart(funnel: Funnel) -> dict:
     )
 
 
-def trend_charts(series: list[DayFigures], currency: str) -> dict[str, dict]:
+def trend_charts(series: Series, currency: str) -> dict[str, dict]:
     """The trends of the period: ``results`` (leads and conversions) and ``money`` (spend and
     revenue). Leads run about ten times conversions, so each gets its own scale (leads on the
     left axis, conversions on the right, both axes titled): conversions are not a flat line
     along the floor of the leads' scale.
 
-    Up to DAILY_TREND_MAX_DAYS days: one point a day, each series with a dashed 7-day moving
-    average beside it. Longer periods: sums per ISO week ("Week of 3 Nov"), no average."""
-    weekly = len(series) > DAILY_TREND_MAX_DAYS
-    if weekly:
-        spans = weekly_series(series)
-        labels = [week_label(span) for span in spans]
-        rows = [span.totals for span in spans]
-    else:
-        labels = [day_label(day.date) for day in series]
-        rows = [day.totals for day in series]
-    unit = "week" if weekly else "day"
+    One point per span of the series: a day, an ISO week ("Week of 3 Nov") or a calendar month
+    ("Nov 2024"), as the period's length chose (``analytics.series.period_series``); day by
+    day, each line has a dashed 7-day moving average beside it."""
+    labels = [span.label for span in series.spans]
+    rows = [span.totals for span in series.spans]
+    unit = series.unit
+    daily = unit == DAY
 
     def lines(key: str, **axis) -> list[dict]:
         values = [getattr(totals, key) for totals in rows]
         style = {"colour": METRIC_COLOURS[key], **axis}
         found = [_dataset(key, values, **style)]
-        if not weekly:
+        if daily:
             label = f"{m.metric(key).label}, {AVERAGE_DAYS}-day average"
             found.append(_dataset(key, moving_average(values), label, dashed=True, **style))
         return found
 
-    note = "" if weekly else f"Dashed lines: {AVERAGE_DAYS}-day average."
+    note = f"Dashed lines: {AVERAGE_DAYS}-day average." if daily else ""
     return {
         "results": _chart(
             "line",

@@ -1,5 +1,6 @@
-"""Chart data (campaigns/charts.py, campaigns/analytics/series.py): 7-day averages, weekly sums,
-axes by unit, the funnel on a log scale, budget allocation, and the no-JavaScript table."""
+"""Chart data (campaigns/charts.py, campaigns/analytics/series.py): 7-day averages, weekly and
+monthly points, axes by unit, the funnel on a log scale, budget allocation, and the
+no-JavaScript table."""
 
 import json
 import re
@@ -13,26 +14,20 @@ from campaigns import metrics as m
 from campaigns.analytics.channels import channel_analytics
 from campaigns.analytics.figures import Totals
 from campaigns.analytics.reports import campaign_report, lifetime_period
-from campaigns.analytics.series import (
-    DayFigures,
-    day_label,
-    moving_average,
-    week_label,
-    weekly_series,
-)
+from campaigns.analytics.series import DAY, MONTH, WEEK, Series, Span, day_label, moving_average
 from campaigns.periods import Period
 from tests.factories import CampaignFactory, DailyMetricFactory
 
 
-def days(start: date, spends: list[str], conversions: list[int] | None = None) -> list[DayFigures]:
+def days(start: date, spends: list[str], conversions: list[int] | None = None) -> Series:
+    """A daily series held in memory: one span a day from ``start``."""
     conversions = conversions or [0] * len(spends)
-    return [
-        DayFigures(
-            start + timedelta(days=i),
-            Totals(spend=Decimal(spend), conversions=conv, leads=conv * 10),
-        )
-        for i, (spend, conv) in enumerate(zip(spends, conversions, strict=True))
-    ]
+    spans = []
+    for i, (spend, conv) in enumerate(zip(spends, conversions, strict=True)):
+        day = start + timedelta(days=i)
+        totals = Totals(spend=Decimal(spend), conversions=conv, leads=conv * 10)
+        spans.append(Span(DAY, day, day, totals))
+    return Series(DAY, spans)
 
 
 # --- 7-day moving average --------------------------------------------------------------------
@@ -57,39 +52,10 @@ def test_a_series_shorter_than_a_week_has_no_average():
     assert moving_average([5, 5, 5]) == [None, None, None]
 
 
-# --- weekly grouping ---------------------------------------------------------------------------
+# --- days, weeks and months -------------------------------------------------------------------
 
 
-def test_weeks_are_iso_weeks_summed_to_the_cent_and_labelled_by_their_monday():
-    # Thursday 2025-10-30 to Sunday 2025-11-16: a partial week, then two whole ISO weeks.
-    series = days(
-        date(2025, 10, 30), ["0.01", "0.02", "0.03", "0.04"] + ["10.10"] * 7 + ["1.11"] * 7
-    )
-    weeks = weekly_series(series)
-    assert [(w.start, w.end) for w in weeks] == [
-        (date(2025, 10, 30), date(2025, 11, 2)),
-        (date(2025, 11, 3), date(2025, 11, 9)),
-        (date(2025, 11, 10), date(2025, 11, 16)),
-    ]
-    assert [w.totals.spend for w in weeks] == [
-        Decimal("0.10"),
-        Decimal("70.70"),
-        Decimal("7.77"),
-    ]
-    assert [week_label(w) for w in weeks] == ["Week of 27 Oct", "Week of 3 Nov", "Week of 10 Nov"]
-    assert sum((w.totals.spend for w in weeks), Decimal(0)) == sum(
-        (d.totals.spend for d in series), Decimal(0)
-    )
-
-
-def test_weeks_across_new_year_stay_apart():
-    # 2026-12-28 is a Monday of ISO week 53 of 2026; 2027-01-04 starts week 1 of 2027.
-    weeks = weekly_series(days(date(2026, 12, 28), ["1.00"] * 14))
-    assert [w.start for w in weeks] == [date(2026, 12, 28), date(2027, 1, 4)]
-    assert day_label(date(2027, 1, 4)) == "4 Jan"
-
-
-def test_periods_up_to_92_days_are_daily_with_dashed_averages_longer_ones_weekly():
+def test_periods_up_to_92_days_are_daily_with_dashed_averages():
     short = charts.trend_charts(days(date(2026, 1, 1), ["7.00"] * 92), "USD")["money"]
     assert len(short["labels"]) == 92 and short["labels"][0] == "1 Jan"
     spend, spend_average = short["datasets"][0], short["datasets"][1]
@@ -103,14 +69,37 @@ def test_periods_up_to_92_days_are_daily_with_dashed_averages_longer_ones_weekly
         "dashed": True,
     }
     assert short["note"] == "Dashed lines: 7-day average."
+    assert short["title"] == "Spend and revenue per day"
 
-    long = charts.trend_charts(days(date(2026, 1, 1), ["7.00"] * 93), "USD")["money"]
-    # 2026-01-01 is a Thursday: 4 days, 12 whole weeks, then 5 days.
-    assert long["labels"][:2] == ["Week of 29 Dec", "Week of 5 Jan"]
-    assert len(long["labels"]) == 14
-    assert [d["label"] for d in long["datasets"]] == ["Spend", "Revenue"]
-    assert long["datasets"][0]["data"][:2] == [28.0, 49.0]
-    assert long["title"] == "Spend and revenue per week" and long["note"] == ""
+
+def test_weekly_and_monthly_charts_draw_one_point_per_span_without_an_average():
+    week = Series(
+        WEEK,
+        [
+            Span(WEEK, date(2026, 1, 1), date(2026, 1, 4), Totals(spend=Decimal("28.00"))),
+            Span(WEEK, date(2026, 1, 5), date(2026, 1, 11), Totals(spend=Decimal("49.00"))),
+        ],
+    )
+    weekly = charts.trend_charts(week, "USD")["money"]
+    # 2026-01-01 is a Thursday: its week is labelled by its Monday.
+    assert weekly["labels"] == ["Week of 29 Dec", "Week of 5 Jan"]
+    assert [d["label"] for d in weekly["datasets"]] == ["Spend", "Revenue"]
+    assert weekly["datasets"][0]["data"] == [28.0, 49.0]
+    assert weekly["title"] == "Spend and revenue per week" and weekly["note"] == ""
+
+    month = Series(
+        MONTH,
+        [
+            Span(MONTH, date(2024, 10, 12), date(2024, 10, 31), Totals(leads=20)),
+            Span(MONTH, date(2024, 11, 1), date(2024, 11, 30), Totals(leads=30)),
+        ],
+    )
+    results = charts.trend_charts(month, "USD")["results"]
+    assert results["labels"] == ["12–31 Oct 2024", "Nov 2024"]
+    assert [d["label"] for d in results["datasets"]] == ["Leads", "Conversions"]
+    assert results["datasets"][0]["data"] == [20, 30]
+    assert results["title"] == "Leads (left axis) and conversions (right axis) per month"
+    assert day_label(date(2027, 1, 4)) == "4 Jan"
 
 
 # --- axes by unit ------------------------------------------------------------------------------

@@ -1,63 +1,147 @@
-"""Series: a campaign's (or campaigns') figures day by day, and in runs of days."""
+"""Series: the figures of a period point by point, for the trend charts and the tables beside
+them. The period's length picks the granularity, the same on every page and report: up to
+``DAILY_MAX_DAYS`` one point a day, up to ``WEEKLY_MAX_DAYS`` one per ISO week, longer one per
+calendar month, read from the monthly rollups (``figures.monthly_totals``), so a campaign of
+2,000 days is about 66 points and never reads or builds its days one by one."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import batched
 
-from campaigns.analytics.figures import Totals, in_period, sums
+from django.db.models import F
+from django.db.models.functions import TruncWeek
+
+from campaigns.analytics.figures import Totals, in_period, monthly_totals, sums
 from campaigns.models import DailyMetric
-from campaigns.periods import Period
+from campaigns.periods import Period, months_of, next_month
+
+DAY, WEEK, MONTH = "day", "week", "month"
+#: Periods up to this many days have one point a day (charted with a 7-day average) ...
+DAILY_MAX_DAYS = 92
+#: ... up to this many (two years and a leap day) one per ISO week; longer ones one per month.
+WEEKLY_MAX_DAYS = 731
 
 
-@dataclass(frozen=True)
-class DayFigures:
-    date: date
-    totals: Totals
-
-
-def daily_series(campaign_ids: list[int], period: Period) -> list[DayFigures]:
-    """One entry per day of the period (zeros where nothing was recorded), in one query read
-    along the (location, campaign, date) index."""
-    rows = {
-        row["date"]: Totals.from_values(row)
-        for row in DailyMetric.objects.filter(campaign__in=campaign_ids)
-        .filter(in_period(period))
-        .values("date")
-        .annotate(**sums(""))
-        .order_by("date")
-    }
-    return [
-        DayFigures(day, rows.get(day, Totals()))
-        for day in (period.start + timedelta(days=n) for n in range(period.days))
-    ]
+def unit_for(period: Period) -> str:
+    """The granularity of a period's series: DAY, WEEK or MONTH."""
+    if period.days <= DAILY_MAX_DAYS:
+        return DAY
+    return WEEK if period.days <= WEEKLY_MAX_DAYS else MONTH
 
 
 @dataclass(frozen=True)
 class Span:
-    """Sums of consecutive days of a series: one row of the report's daily or weekly table."""
+    """One point of a series: the sums of a day, or of the days of an ISO week or calendar
+    month that lie in the period. A week or month cut by the period's start or end sums only
+    its days in the period; ``start`` and ``end`` say which."""
 
+    unit: str
     start: date
     end: date
     totals: Totals
 
+    @property
+    def date(self) -> date:
+        """The first day: what a reader of points day by day names (the KPI sparklines, the
+        e-mail's picture)."""
+        return self.start
 
-def grouped_series(series: list[DayFigures], days: int) -> list[Span]:
-    """The series in runs of ``days`` days from the period's first day (the last may be
-    shorter): 1 for a daily table, 7 for weekly sums."""
-    return [
-        Span(run[0].date, run[-1].date, sum((d.totals for d in run), Totals()))
-        for run in batched(series, days, strict=False)
-    ]
+    @property
+    def whole(self) -> bool:
+        """The span covers its whole week or month (a day always does)."""
+        return (self.start, self.end) == _bounds(self.unit, self.start)
+
+    @property
+    def label(self) -> str:
+        """ "3 Nov"; "Week of 3 Nov" (its Monday, even when the period starts later);
+        "Nov 2024", or "12–30 Nov 2024" for a month cut by the period."""
+        if self.unit == DAY:
+            return day_label(self.start)
+        if self.unit == WEEK:
+            return f"Week of {day_label(_bounds(WEEK, self.start)[0])}"
+        month = f"{MONTHS[self.start.month - 1]} {self.start.year}"
+        if self.whole:
+            return month
+        days = f"{self.start.day}–{self.end.day}" if self.end > self.start else f"{self.end.day}"
+        return f"{days} {month}"
 
 
-# --- Chart trends: a 7-day moving average, or sums per ISO week ---------------------------------
+@dataclass(frozen=True)
+class Series:
+    """A period's points, in order, and their granularity (DAY, WEEK or MONTH)."""
 
-#: Periods up to this many days are charted day by day (with a 7-day average); longer ones are
-#: charted in sums per ISO week, so a year is 53 points instead of 365.
-DAILY_TREND_MAX_DAYS = 92
+    unit: str
+    spans: list[Span]
+
+    @property
+    def title(self) -> str:
+        """The heading of its table: "Daily numbers", "Weekly numbers", "Monthly numbers"."""
+        return {DAY: "Daily", WEEK: "Weekly", MONTH: "Monthly"}[self.unit] + " numbers"
+
+
+def period_series(campaign_ids: list[int], period: Period) -> Series:
+    """The period's points for these campaigns (summed over them), zeros where nothing was
+    recorded: one grouped query of the days (by day or ISO week), or for months two (the whole
+    months from the rollups, the days of the period's two partial months)."""
+    unit = unit_for(period)
+    found: dict[date, Totals] = {}
+    if unit == MONTH:
+        rows = monthly_totals("location_id", period, campaign__in=campaign_ids)
+        for (_, month), totals in rows.items():
+            found[month] = found.get(month, Totals()) + totals
+        firsts = months_of(period)
+    else:
+        point = F("date") if unit == DAY else TruncWeek("date")
+        rows = (
+            DailyMetric.objects.filter(campaign__in=campaign_ids)
+            .filter(in_period(period))
+            .values(point=point)
+            .annotate(**sums(""))
+            .order_by()
+        )
+        found = {row["point"]: Totals.from_values(row) for row in rows}
+        step = timedelta(days=1 if unit == DAY else 7)
+        first, firsts = _bounds(unit, period.start)[0], []
+        while first <= period.end:
+            firsts.append(first)
+            first += step
+    return Series(
+        unit,
+        [
+            Span(
+                unit,
+                max(first, period.start),
+                min(_bounds(unit, first)[1], period.end),
+                found.get(first, Totals()),
+            )
+            for first in firsts
+        ],
+    )
+
+
+def _bounds(unit: str, day: date) -> tuple[date, date]:
+    """The first and last day of the day, ISO week or calendar month holding ``day``."""
+    if unit == DAY:
+        return day, day
+    if unit == WEEK:
+        monday = day - timedelta(days=day.weekday())
+        return monday, monday + timedelta(days=6)
+    return day.replace(day=1), next_month(day) - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class DayFigures:
+    """One day's figures. ``reporting.images`` draws a list of these or of Spans (both have
+    ``date`` and ``totals``)."""
+
+    date: date
+    totals: Totals
+
+
+# --- The 7-day moving average of a daily chart ---------------------------------------------------
+
 #: The window of the moving average.
 AVERAGE_DAYS = 7
 CENT = Decimal("0.01")
@@ -78,25 +162,6 @@ def moving_average(values: list, days: int = AVERAGE_DAYS) -> list[Decimal | Non
         window = sum((Decimal(v) for v in values[i - days + 1 : i + 1]), Decimal(0))
         result.append((window / days).quantize(CENT, rounding=ROUND_HALF_UP))
     return result
-
-
-def weekly_series(series: list[DayFigures]) -> list[Span]:
-    """Sums per ISO week (Monday to Sunday), in order. A week cut by the period's start or end
-    sums only its days in the period; its span says which (``start``/``end``)."""
-    weeks: dict[tuple[int, int], list[DayFigures]] = {}
-    for day in series:
-        iso = day.date.isocalendar()
-        weeks.setdefault((iso.year, iso.week), []).append(day)
-    return [
-        Span(days[0].date, days[-1].date, sum((d.totals for d in days), Totals()))
-        for days in weeks.values()
-    ]
-
-
-def week_label(span: Span) -> str:
-    """ "Week of 3 Nov": the Monday of the span's ISO week (even when the period starts later)."""
-    monday = span.start - timedelta(days=span.start.weekday())
-    return f"Week of {day_label(monday)}"
 
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

@@ -12,7 +12,7 @@ from django.utils import timezone
 from campaigns import display
 from campaigns.analytics.locations import Overview, location_overview
 from campaigns.analytics.results import CampaignReport
-from campaigns.analytics.series import daily_series
+from campaigns.analytics.series import period_series
 from campaigns.metrics import CATALOGUE, HEADLINE
 from campaigns.models import Campaign, Location
 from campaigns.periods import Period
@@ -71,7 +71,9 @@ def report_context(
                 for r in sorted(overview.reports, key=lambda r: r.campaign.name.lower())
             ],
             "channel_svg": channel_bars_svg(overview.channels, location.currency),
-            "daily": daily_series([r.campaign.pk for r in overview.reports], period),
+            # The points of the e-mail's spend and revenue picture: days, ISO weeks or months by
+            # the period's length, as on the pages.
+            "daily": period_series([r.campaign.pk for r in overview.reports], period).spans,
             "prepared_on": today or location.today() or timezone.localdate(),
         }
 

@@ -16,7 +16,7 @@ from campaigns import charts, display, metrics, services
 from campaigns.analytics.figures import Metrics, PeriodFigures, Totals
 from campaigns.analytics.locations import HEALTH_ORDER
 from campaigns.analytics.reports import campaign_report, campaign_reports, lifetime_period
-from campaigns.analytics.series import daily_series
+from campaigns.analytics.series import period_series
 from campaigns.forms import CampaignDetailsForm, DayForm, FunnelForm
 from campaigns.models import Campaign, DailyMetric, FunnelStage
 from campaigns.tenancy import LocationRequiredMixin, ManagerRequiredMixin
@@ -152,7 +152,8 @@ class CampaignDetailView(
         campaign = self.get_campaign()
         currency = self.location.currency
         report = campaign_report(campaign, self.period)
-        series = daily_series([campaign.pk], self.period)
+        # Days, ISO weeks or months by the period's length: the charts and the table beside them.
+        series = period_series([campaign.pk], self.period)
         trends = charts.trend_charts(series, currency)
         return super().get_context_data(
             report=report,

@@ -17,7 +17,6 @@ from django.views import View
 
 from campaigns import exports
 from campaigns.analytics.portfolio import totals_rows
-from campaigns.analytics.series import grouped_series
 from campaigns.models import Location
 from campaigns.periods import Period
 from campaigns.tenancy import LocationRequiredMixin
@@ -29,9 +28,6 @@ from campaigns.views.campaigns import (
 from campaigns.views.channels import ChannelsView
 from campaigns.views.compare import CompareView
 from campaigns.views.overview import PortfolioView
-
-#: Longer periods print their table as weekly sums rather than one row per day.
-WEEKLY_AFTER_DAYS = 62
 
 
 def csv_filename(location: Location, what: str, period: Period) -> str:
@@ -105,17 +101,14 @@ class CampaignDaysCsvView(LocationRequiredMixin, CampaignPeriodMixin, View):
 
 class CampaignReportView(CampaignDetailView):
     """The campaign's page laid out for paper (A4 or Letter): the same report, charts and
-    period, without the controls, with the daily table (weekly sums for long periods)."""
+    period, without the controls, with the table of the trend charts' points (days, ISO weeks
+    or calendar months by the period's length, as on the page)."""
 
     template_name = "campaigns/campaign_report.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        series = context["series"]
-        by_week = self.period.days > WEEKLY_AFTER_DAYS
         context.update(
-            by_week=by_week,
-            spans=grouped_series(series, 7 if by_week else 1),
             generated_on=self.location.today(),
             campaign_url=self.campaign_url(),
         )

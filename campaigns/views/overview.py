@@ -15,7 +15,7 @@ from campaigns import charts
 from campaigns import metrics as m
 from campaigns.analytics import portfolio
 from campaigns.analytics.locations import earliest_start, location_overview
-from campaigns.analytics.series import daily_series
+from campaigns.analytics.series import period_series
 from campaigns.models import Membership
 from campaigns.tenancy import LocationRequiredMixin, locations_for
 from campaigns.views.base import HtmxPartialMixin, PeriodMixin
@@ -147,8 +147,9 @@ class OverviewView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Templat
         overview = location_overview(self.location, self.period)
         return super().get_context_data(
             overview=overview,
-            # The location's day by day, for the sparkline in each headline card (one query).
-            series=daily_series([r.campaign.pk for r in overview.reports], self.period),
+            # The location's points (days, weeks or months by the period's length) for the
+            # sparkline in each headline card: one or two grouped queries.
+            series=period_series([r.campaign.pk for r in overview.reports], self.period).spans,
             channel_chart=charts.channel_chart(overview.channels, self.location.currency),
             **kwargs,
         )
