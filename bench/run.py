@@ -24,6 +24,7 @@ BENCH_AGENCY_CAMPAIGNS, BENCH_AGENCY_DAYS and BENCH_REPEAT change the sizes (for
 from __future__ import annotations
 
 import os
+import re
 import time
 
 import common  # sets Django up against the throwaway database: first
@@ -108,14 +109,39 @@ def ratio_line(label: str, small: Measurement, large: Measurement, goal: float) 
     )
 
 
-def slowest_statements(rows: list[tuple[str, Measurement]], top: int = 2) -> list[str]:
-    lines = ["| page | statement (start) | its floor |", "| --- | --- | ---: |"]
-    for label, m in rows:
-        for seconds, sql in m.statements[:top]:
-            text = " ".join(sql.split())
-            text = (text[:160] + " …") if len(text) > 160 else text
-            text = text.replace("|", "\\|")
-            lines.append(f"| {label} | `{text}` | {ms(seconds)} |")
+def statement_shape(sql: str) -> str:
+    """A statement without the length of its IN lists: the same query for another size."""
+    return re.sub(r"%s(, %s)+", "%s, …", " ".join(sql.split()))
+
+
+def statement_text(sql: str, width: int = 220) -> str:
+    """What a statement reads, filters and groups by: from its FROM on, columns unqualified,
+    IN lists collapsed, shortened."""
+    text = statement_shape(sql).replace('"', "")
+    text = re.sub(r"\b(campaigns|auth|django)_(\w+)\.", "", text)
+    at = text.find(" FROM ")
+    text = ("SELECT … " + text[at + 1 :]) if at > 0 else text
+    text = (text[:width] + " …") if len(text) > width else text
+    return text.replace("|", "\\|")
+
+
+def slowest_statements(pairs: dict[str, list[Measurement]], top: int = 2) -> list[str]:
+    """The ``top`` slowest statements of each longer page, beside the same statement's time
+    on the shorter one."""
+    lines = [
+        f"| page | statement | at {HISTORY_DAYS} / {SHORT_DAYS} days | at {DAYS:,} days | rows |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
+    for page, (short, long) in pairs.items():
+        shorter = {}
+        for seconds, sql, _ in short.statements:
+            shorter.setdefault(statement_shape(sql), seconds)
+        for seconds, sql, rows in long.statements[:top]:
+            before = shorter.get(statement_shape(sql))
+            before = "—" if before is None else ms(before)
+            lines.append(
+                f"| {page} | `{statement_text(sql)}` | {before} | {ms(seconds)} | {rows:,} |"
+            )
     return lines
 
 
@@ -135,20 +161,27 @@ def main() -> None:
         agency_browser = Browser(data.agency_user)
         for page, period, url in location_pages(agency.slug, data.agency_campaign.pk):
             results.append(("agency", page, period, agency_browser.measure(url)))
-        short_page = browser.measure(f"/l/{bench.slug}/campaigns/{data.short_campaign.pk}/")
+        # The growth ratios: each pair measured taking turns (see measure_together).
         history_browser = Browser(data.history_user)
-        history_pages = {
-            page: history_browser.measure(url)
-            for page, url in (
-                ("overview", f"/l/{history.slug}/?period=all"),
-                ("campaign list", f"/l/{history.slug}/campaigns/?period=all"),
-                ("portfolio", "/portfolio/?period=all"),
+        pairs = {
+            page: common.measure_together(
+                lambda url=short: history_browser.get(url), lambda url=long: browser.get(url)
+            )
+            for page, short, long in (
+                ("overview", f"/l/{history.slug}/?period=all", f"/l/{bench.slug}/?period=all"),
+                (
+                    "campaign list",
+                    f"/l/{history.slug}/campaigns/?period=all",
+                    f"/l/{bench.slug}/campaigns/?period=all",
+                ),
+                ("portfolio", "/portfolio/?period=all", "/portfolio/?period=all"),
             )
         }
+        pairs["campaign page"] = common.measure_together(
+            lambda: browser.get(f"/l/{bench.slug}/campaigns/{data.short_campaign.pk}/"),
+            lambda: browser.get(f"/l/{bench.slug}/campaigns/{data.long_campaign.pk}/"),
+        )
     measured = time.perf_counter() - started
-    bench_all = {
-        page: m for shape, page, period, m in results if shape == "bench" and "All" in period
-    }
 
     print(f"## {common.engine()}\n")
     print(f"{common.machine()}.\n")
@@ -173,29 +206,23 @@ def main() -> None:
     print(
         f"All time with {DAYS:,} days of history ÷ all time with {HISTORY_DAYS} days (the same "
         f"{CAMPAIGNS} campaigns in another location), and the campaign page of a {DAYS:,}-day "
-        f"campaign ÷ that of a {SHORT_DAYS}-day one in the same location.\n"
+        f"campaign ÷ that of a {SHORT_DAYS}-day one in the same location; each pair measured "
+        f"taking turns, run by run, so that the machine's load weighs on both alike.\n"
     )
     print("| page | shorter | longer | ratio | floor ratio | goal | |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | --- |")
     for page in ("overview", "campaign list", "portfolio"):
-        print(
-            ratio_line(
-                f"{page}, all time, {DAYS:,} ÷ {HISTORY_DAYS} days",
-                history_pages[page],
-                bench_all[page],
-                HISTORY_GOAL,
-            )
-        )
+        label = f"{page}, all time, {DAYS:,} ÷ {HISTORY_DAYS} days"
+        print(ratio_line(label, *pairs[page], HISTORY_GOAL))
+    label = f"campaign page, {DAYS:,} ÷ {SHORT_DAYS} days"
+    print(ratio_line(label, *pairs["campaign page"], CAMPAIGN_GOAL))
+    print("\n### What the floor of the longer pages is made of\n")
     print(
-        ratio_line(
-            f"campaign page, {DAYS:,} ÷ {SHORT_DAYS} days",
-            short_page,
-            bench_all["campaign page"],
-            CAMPAIGN_GOAL,
-        )
+        "The two slowest statements of each longer page of the growth table (its SQL floor), "
+        "beside the same statement on the shorter page (—: the shorter page sent none like it, "
+        "e.g. it read days where the longer reads weeks or months).\n"
     )
-    print("\n### Slowest statements of the all-time pages (bench shape, 2 each)\n")
-    print("\n".join(slowest_statements(list(bench_all.items()))))
+    print("\n".join(slowest_statements(pairs)))
     print()
 
 
