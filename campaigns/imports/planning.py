@@ -22,6 +22,8 @@ from campaigns.models import Campaign, DailyMetric, Location
 from campaigns.tenancy import scope
 
 NUMBER_FIELDS = DailyMetric.NUMBER_FIELDS
+#: The numbers of a day not recorded yet, in NUMBER_FIELDS order.
+ZERO_NUMBERS = tuple(ZERO_ROW[name] for name in NUMBER_FIELDS)
 
 # --------------------------------------------------------------------------- planning
 
@@ -93,25 +95,36 @@ def _recorded_days(location: Location, campaign_ids, first: date | None, last: d
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is slow to make 100,000 times
 class PlannedDay:
-    """One day the import writes (or leaves as it is), with the numbers before and after."""
+    """One day the import writes (or leaves as it is), with the numbers before and after, each a
+    tuple in ``NUMBER_FIELDS`` order (``new`` and ``old`` give them by name)."""
 
     row: int
     campaign_name: str
     day: date
-    new: dict[str, int | Decimal]
-    old: dict[str, int | Decimal] | None = None
+    numbers: tuple[int | Decimal, ...]
+    recorded: tuple[int | Decimal, ...] | None = None  # None: a day not recorded yet
     campaign: Campaign | None = None  # None: a campaign the import would create
+
+    @property
+    def new(self) -> dict[str, int | Decimal]:
+        return dict(zip(NUMBER_FIELDS, self.numbers, strict=True))
+
+    @property
+    def old(self) -> dict[str, int | Decimal] | None:
+        if self.recorded is None:
+            return None
+        return dict(zip(NUMBER_FIELDS, self.recorded, strict=True))
 
     @property
     def differences(self) -> list[tuple[str, str, object, object]]:
         """(label, kind, old, new) of each number that changes; kind is "money" or "count"."""
-        old = self.old or {}
+        old = self.recorded or (0,) * len(NUMBER_FIELDS)
         return [
-            (FIELD_LABELS[f], column_kind(f), old.get(f, 0), self.new[f])
-            for f in DailyMetric.NUMBER_FIELDS
-            if old.get(f, 0) != self.new[f]
+            (FIELD_LABELS[f], column_kind(f), before, after)
+            for f, before, after in zip(NUMBER_FIELDS, old, self.numbers, strict=True)
+            if before != after
         ]
 
 
@@ -165,7 +178,8 @@ class ImportPlan:
     def new_day_rows(self) -> list[tuple[PlannedDay, list[tuple[str, object]]]]:
         """Each day added with its numbers as (kind, value), in the order of ``columns``."""
         fields = self.source.number_fields
-        return [(d, [(column_kind(f), d.new[f]) for f in fields]) for d in self.new_days]
+        positions = [(column_kind(f), NUMBER_FIELDS.index(f)) for f in fields]
+        return [(d, [(kind, d.numbers[i]) for kind, i in positions]) for d in self.new_days]
 
     @property
     def to_write(self) -> int:
@@ -213,7 +227,8 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
             return by_id.get(int(reference)) if _is_id(reference) else None
 
         resolved = {r: resolve(r) for r in references}
-        wanted = {(resolved[r.campaign].pk, r.day) for r in parsed.rows if resolved[r.campaign]}
+        pks = {r: c.pk for r, c in resolved.items() if c is not None}
+        wanted = {(pks[r.campaign], r.day) for r in parsed.rows if r.campaign in pks}
         days = [day for _, day in wanted]
         first, last = (min(days), max(days)) if days else (None, None)
         campaign_ids = frozenset(pk for pk, _ in wanted)
@@ -227,9 +242,7 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
         for row in _recorded_days(location, campaign_ids, first, last):
             digest.add(row)
             if (row[0], row[1]) in wanted:
-                existing[row[0], row[1]] = dict(
-                    zip(DailyMetric.NUMBER_FIELDS, row[2:], strict=True)
-                )
+                existing[row[0], row[1]] = row[2:]
         state = RecordedState(references, campaign_ids, first, last, digest.hexdigest())
 
     missing_rows: dict[str, list[ParsedRow]] = defaultdict(list)
@@ -250,9 +263,18 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
         for number, (name, rows) in enumerate(missing_rows.items(), start=1)
     }
 
+    # Per reference: (campaign or stand-in, its pk, the campaign as PlannedDay keeps it).
+    targets = {}
+    for reference in references:
+        campaign = resolved[reference] or stand_ins.get(reference)
+        if campaign is not None:
+            targets[reference] = (campaign, campaign.pk, campaign if campaign.pk > 0 else None)
+    # A number the file lacks keeps the recorded one, or is 0; when the file has every number
+    # column, no row lacks one (a cell that cannot be read refuses its row).
+    complete = header.results is None and set(NUMBER_FIELDS) <= set(header.fields)
     unchanged, candidates, seen = [], [], {}
     for row in parsed.rows:
-        campaign = resolved[row.campaign] or stand_ins.get(row.campaign)
+        campaign, pk, kept = targets.get(row.campaign, (None, None, None))
         if campaign is None:
             refused.append(
                 Problem(
@@ -263,7 +285,7 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
                 )
             )
             continue
-        key = (campaign.pk, row.day)
+        key = (pk, row.day)
         if key in seen:
             refused.append(
                 Problem(
@@ -276,20 +298,22 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
             continue
         seen[key] = row.row
         old = existing.get(key)
-        new = ZERO_ROW | (old or {}) | row.values
-        planned = PlannedDay(
-            row.row, campaign.name, row.day, new, old, campaign if campaign.pk > 0 else None
-        )
-        if old is not None and new == old:
+        numbers = row.numbers
+        if not complete:
+            numbers = tuple(
+                b if n is None else n for n, b in zip(numbers, old or ZERO_NUMBERS, strict=True)
+            )
+        planned = PlannedDay(row.row, campaign.name, row.day, numbers, old, kept)
+        if old is not None and numbers == old:
             unchanged.append(planned)
         else:
             candidates.append((planned, campaign))
 
-    bad = _invalid_rows(location, [(p.day, p.new, c) for p, c in candidates])
+    bad = _invalid_rows(location, [(p.day, p.numbers, c) for p, c in candidates])
     for index, errors in bad.items():
         planned = candidates[index][0]
         for name, messages in errors.items():
-            kept = name in FIELD_LABELS and name not in parsed.number_fields and planned.old
+            kept = name in FIELD_LABELS and name not in parsed.number_fields and planned.recorded
             for message in messages:
                 if kept:  # a number the file lacks: the day's recorded value takes part
                     message += f" {FIELD_LABELS[name]} recorded for the day: {planned.old[name]}."
@@ -307,8 +331,8 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
     ]
     return ImportPlan(
         source=parsed,
-        added=tuple(p for p in good if p.campaign is not None and p.old is None),
-        replaced=tuple(p for p in good if p.old is not None),
+        added=tuple(p for p in good if p.campaign is not None and p.recorded is None),
+        replaced=tuple(p for p in good if p.recorded is not None),
         unchanged=tuple(unchanged),
         pending=tuple(p for p in good if p.campaign is None),
         refused=tuple(sorted(refused, key=lambda p: p.row)),
@@ -321,33 +345,44 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
 def _invalid_rows(location: Location, rows: list[tuple]) -> dict[int, dict[str, list[str]]]:
     """The model's rules on each (day, numbers, campaign): index → field → messages, as
     ``DailyMetric.full_clean`` gives them. Each number's own rules (its field's validators, from
-    bounds.py) run once per distinct value; the day's rules (``DailyMetric.clean``: the funnel
-    order, the campaign's dates) run on one unsaved DailyMetric that takes each row in turn, so
-    that a large file makes no model object per row."""
+    bounds.py) run once per distinct value of the field; the day's rules (``DailyMetric.clean``:
+    the funnel order, the campaign's dates) run on one unsaved DailyMetric that takes each row in
+    turn, so that a large file makes no model object per row."""
+    if not rows:
+        return {}
     fields = [DailyMetric._meta.get_field(name) for name in NUMBER_FIELDS]
     metric = DailyMetric(location_id=location.pk)
-    checked: dict[tuple[str, str], list[str]] = {}
+    columns = list(zip(*(numbers for _, numbers, _ in rows), strict=True))
+    # Per field, the messages of each value refused, by its repr (1.000 is not 1.00 to the
+    # validators of a Decimal); the fields none of whose values is refused are not looked at again.
+    refused = []
+    for position, (field, column) in enumerate(zip(fields, columns, strict=True)):
+        messages = {}
+        for key, value in dict(zip(map(repr, column), column, strict=True)).items():
+            try:
+                field.clean(value, metric)
+            except ValidationError as error:
+                messages[key] = error.messages
+        if messages:
+            refused.append((field.name, position, messages))
+    attnames = [field.attname for field in fields]
+    metric_campaign = None
     bad = {}
     for index, (day, numbers, campaign) in enumerate(rows):
         errors: dict[str, list[str]] = {}
-        for field in fields:
-            value = numbers[field.name]
-            key = (field.name, repr(value))  # repr: Decimal 1.000 is not 1.00 to the validators
-            if key not in checked:
-                try:
-                    field.clean(value, metric)
-                    checked[key] = []
-                except ValidationError as error:
-                    checked[key] = error.messages
-            if checked[key]:
-                errors[field.name] = list(checked[key])
-            setattr(metric, field.attname, value)
-        metric.campaign, metric.date = campaign, day
+        for name, position, messages in refused:
+            if found := messages.get(repr(numbers[position])):
+                errors[name] = list(found)
+        for attname, value in zip(attnames, numbers, strict=True):
+            setattr(metric, attname, value)
+        if campaign is not metric_campaign:  # rows come campaign by campaign: set it on change
+            metric.campaign = metric_campaign = campaign
+        metric.date = day
         try:
             metric.clean()
         except ValidationError as error:
-            for name, messages in error.message_dict.items():
-                errors.setdefault(name, []).extend(messages)
+            for name, found in error.message_dict.items():
+                errors.setdefault(name, []).extend(found)
         if errors:
             bad[index] = errors
     return bad

@@ -8,7 +8,8 @@ import csv
 import io
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -38,8 +39,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ImportFileError", "ImportRefused", "ParsedFile", "parse_csv", "read_csv"]
 
-#: The most rows of data a file may have: about 1 KB of memory each while it is planned.
+#: The most rows of data a file may have: about 0.5 KB of memory each while it is planned.
 DEFAULT_MAX_ROWS = 100_000
+NUMBER_FIELDS = DailyMetric.NUMBER_FIELDS
 
 # --------------------------------------------------------------------------- errors
 
@@ -86,14 +88,25 @@ class Problem:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass is slow to make 100,000 times
 class ParsedRow:
-    """One day of one campaign as the file gives it: only the numbers the file has."""
+    """One day of one campaign as the file gives it. ``numbers`` holds every number field in
+    ``DailyMetric.NUMBER_FIELDS`` order, None for those the file (or this row) does not give: a
+    tuple, not a dict per row, since a file may have 100,000 rows."""
 
     row: int
     campaign: str  # the campaign's name, or its id in our format
     day: date
-    values: dict[str, int | Decimal]
+    numbers: tuple[int | Decimal | None, ...]
+
+    @property
+    def values(self) -> dict[str, int | Decimal]:
+        """The numbers the file gives, by field name."""
+        return {
+            name: value
+            for name, value in zip(NUMBER_FIELDS, self.numbers, strict=True)
+            if value is not None
+        }
 
 
 @dataclass(frozen=True)
@@ -156,33 +169,55 @@ def read_csv(stream: BinaryIO) -> ParsedFile:
         raise ImportFileError("The file is empty.")
     encoding = detect_encoding(stream)
     delimiter, header = _find_header(stream, encoding)
-    # First the date column alone: its order (day or month first) holds for every row.
-    order, count = DayOrder(), 0
-    for _, cells in _records(stream, encoding, delimiter, after=header.line):
-        if any(c.strip() for c in cells):
-            count += 1
-            if count > max_rows():
-                raise ImportFileError(too_many_rows_message())
-            order.see(_cell(cells, header.fields["date"]))
-    reader = _Reader(header, delimiter, order)
-    rows, problems = [], []
-    for line, cells in _records(stream, encoding, delimiter, after=header.line):
-        read = reader.read(line, cells)
-        if isinstance(read, ParsedRow):
-            rows.append(read)
-        elif read:
-            problems.extend(read)
+    # The order of a/b/yyyy dates (day or month first) holds for every row, and is known only
+    # once every date was seen: the rows are read month first (US order, the usual case, and
+    # ISO dates do not care) while the dates are looked at, and read again only when the file
+    # turns out to be day first.
+    order = DayOrder()
+    reader = _Reader(header, delimiter, day_first=False)
+    rows, problems = _read_rows(
+        reader, _records(stream, encoding, delimiter, after=header.line), order
+    )
+    if order.day_first:
+        reader = _Reader(header, delimiter, day_first=True)
+        rows, problems = _read_rows(
+            reader, _records(stream, encoding, delimiter, after=header.line)
+        )
     if not rows and not problems:
         raise ImportFileError("The file has a header row but no rows of data.")
     return ParsedFile(
         header=header,
         rows=tuple(rows),
         problems=tuple(problems),
-        notes=(*([encoding.note] if encoding.note else []), *reader.summary_notes()),
+        notes=(*([encoding.note] if encoding.note else []), *reader.summary_notes(order.notes)),
         delimiter=delimiter,
         encoding=encoding.label,
         currencies=frozenset(reader.currencies),
     )
+
+
+def _read_rows(
+    reader: _Reader, records: Generator[tuple[int, list[str]]], order: DayOrder | None = None
+) -> tuple[list[ParsedRow], list[Problem]]:
+    """The rows read and the problems of the rows refused; ImportFileError past the row limit
+    (when the limit is passed: the rest of the file is not read)."""
+    rows, problems, count, limit = [], [], 0, max_rows()
+    date_index = reader.header.fields["date"]
+    with closing(records):  # closed here when the limit is passed, not when collected
+        for line, cells in records:
+            if not any(map(str.strip, cells)):
+                continue
+            count += 1
+            if count > limit:
+                raise ImportFileError(too_many_rows_message())
+            if order is not None:
+                order.see(_cell(cells, date_index))
+            read = reader.read(line, cells)
+            if isinstance(read, ParsedRow):
+                rows.append(read)
+            elif read:
+                problems.extend(read)
+    return rows, problems
 
 
 class _NotCsv(ImportFileError):
@@ -239,29 +274,50 @@ _TOTAL = re.compile(r"total\s*(:|$)", re.IGNORECASE)
 
 
 class _Reader:
-    """Turns the records after the header into rows, or into the problems of each bad row."""
+    """Turns the records after the header into rows, or into the problems of each bad row.
 
-    def __init__(self, header: Header, delimiter: str, order: DayOrder):
+    A file names few campaigns and few days over many rows: each name is kept once (the rows
+    share it) and each date cell is parsed once."""
+
+    def __init__(self, header: Header, delimiter: str, *, day_first: bool):
         self.header = header
         self.decimal_comma = delimiter == ";"
-        self.day_first, self.notes = order.day_first, order.notes
+        self.day_first = day_first
         self.skipped: Counter[str] = Counter()
         self.other_results: Counter[str] = Counter()
         self.currencies = {header.currency} if header.currency else set()
+        # (position in NUMBER_FIELDS, field, column index, is money) of each number column
+        self.numbers = [
+            (NUMBER_FIELDS.index(name), name, index, name in MONEY_FIELDS)
+            for name, index in header.fields.items()
+            if name not in ("date", "campaign")
+        ]
+        self.leads = NUMBER_FIELDS.index("leads")
+        self.names: dict[str, str] = {}
+        self.days: dict[str, date] = {}
 
     cell = staticmethod(_cell)
+
+    def day(self, text: str) -> date:
+        """The date of a cell (parsed once per distinct cell); ValueError with the reason."""
+        day = self.days.get(text)
+        if day is None:
+            day = self.days[text] = parse_day(text, day_first=self.day_first)
+        return day
 
     def read(self, line: int, cells: list[str]) -> ParsedRow | list[Problem] | None:
         """The row, the problems that refuse it, or None for a row to skip (blank, total)."""
         header = self.header
         date_text = self.cell(cells, header.fields["date"])
-        # An apostrophe before = + - @ is how exports (ours too) keep a spreadsheet from
-        # reading a name as a formula: it is not part of the name.
-        campaign = re.sub(r"^'(?=[=+\-@])", "", self.cell(cells, header.fields["campaign"]))
-        filled = [c.strip() for c in cells if c.strip()]
-        if not filled:
+        campaign = self.cell(cells, header.fields["campaign"])
+        if campaign.startswith("'"):
+            # An apostrophe before = + - @ is how exports (ours too) keep a spreadsheet from
+            # reading a name as a formula: it is not part of the name.
+            campaign = re.sub(r"^'(?=[=+\-@])", "", campaign)
+        first = next((text for text in map(str.strip, cells) if text), None)
+        if first is None:
             return None
-        if _TOTAL.match(filled[0]) or _TOTAL.match(date_text):
+        if _TOTAL.match(first) or _TOTAL.match(date_text):
             self.skipped["total"] += 1
             return None
         if not campaign and header.platform == "meta":
@@ -272,7 +328,7 @@ class _Reader:
         def refuse(column: str, message: str) -> None:
             problems.append(Problem(line, column, message))
 
-        if any(c.strip() for c in cells[len(header.names) :]):
+        if len(cells) > len(header.names) and any(c.strip() for c in cells[len(header.names) :]):
             refuse(
                 "—",
                 f"The row has more cells ({len(cells)}) than the header "
@@ -281,16 +337,14 @@ class _Reader:
         if not campaign:
             refuse(header.column("campaign"), "No campaign.")
         try:
-            day = parse_day(date_text, day_first=self.day_first)
+            day = self.day(date_text)
         except ValueError as error:
             refuse(header.column("date"), str(error))
             day = None
         if header.reporting_ends is not None and day is not None:
             ends_column = header.names[header.reporting_ends]
             try:
-                ends = parse_day(
-                    self.cell(cells, header.reporting_ends) or str(day), day_first=self.day_first
-                )
+                ends = self.day(self.cell(cells, header.reporting_ends) or str(day))
             except ValueError as error:
                 refuse(ends_column, str(error))
             else:
@@ -300,29 +354,33 @@ class _Reader:
                         f"The row covers {day} to {ends}: export one row per "
                         "day (in Ads Manager, Breakdown → By time → Day).",
                     )
-        values: dict[str, int | Decimal] = {}
-        numbers = [(f, i) for f, i in header.fields.items() if f not in ("date", "campaign")]
+        numbers: list[int | Decimal | None] = [None] * len(NUMBER_FIELDS)
+        columns = self.numbers
         if header.results is not None:
             kind = self.cell(cells, header.result_kind)
             if "lead" in kind.casefold():
-                numbers.append(("leads", header.results))
+                columns = [*columns, (self.leads, "leads", header.results, False)]
             elif self.cell(cells, header.results) not in ("", "0"):
                 self.other_results[kind or "unnamed results"] += 1
-        for name, index in numbers:
-            text = self.cell(cells, index)
+        decimal_comma = self.decimal_comma
+        for position, name, index, money in columns:
+            text = cells[index].strip() if index < len(cells) else ""
             try:
-                if name in MONEY_FIELDS:
-                    values[name] = parse_number(text, decimal_comma=self.decimal_comma)
+                if money:
+                    numbers[position] = parse_number(text, decimal_comma=decimal_comma)
                 else:
-                    values[name] = parse_count(text, name, decimal_comma=self.decimal_comma)
+                    numbers[position] = parse_count(text, name, decimal_comma=decimal_comma)
             except ValueError as error:
                 refuse(header.names[index], str(error))
         if code := self.cell(cells, header.currency_code):
             self.currencies.add(code.upper())
-        return problems or ParsedRow(line, campaign, day, values)
+        if problems:
+            return problems
+        campaign = self.names.setdefault(campaign, campaign)
+        return ParsedRow(line, campaign, day, tuple(numbers))
 
-    def summary_notes(self) -> list[str]:
-        notes = list(self.notes)
+    def summary_notes(self, order_notes: list[str]) -> list[str]:
+        notes = list(order_notes)
         if self.skipped["total"]:
             notes.append(f"Skipped {plural(self.skipped['total'], 'total row')} (sums of rows).")
         if self.skipped["summary"]:

@@ -9,10 +9,12 @@ writes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from itertools import repeat
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 
 from campaigns import rollups
 from campaigns.imports.planning import ImportPlan, plan_import
@@ -144,10 +146,9 @@ def _write(plan: ImportPlan, *, location: Location, campaigns: list[Campaign]) -
                 rows[index][1] = created[name]
             with connection.cursor() as cursor:
                 cursor.executemany(_upsert_sql(), rows)
-            # A raw statement bypasses DailyMetric's queryset: sum the months it wrote again.
-            rollups.refresh(
-                location.pk, [(row[1], day.day) for row, day in zip(rows, days, strict=True)]
-            )
+            # A raw statement bypasses DailyMetric's queryset: sum the months it wrote again
+            # (one (campaign, day) per month is enough: refresh sums whole months).
+            rollups.refresh(location.pk, _months(rows, days))
             evaluate_after_commit(location.pk)
     except IntegrityError:
         # Another write took a campaign name or broke a rule at the same moment (the check
@@ -156,24 +157,32 @@ def _write(plan: ImportPlan, *, location: Location, campaigns: list[Campaign]) -
     return True
 
 
+def _months(rows: list[list], days) -> set[tuple[int, date]]:
+    """(campaign id, first day of the month) of each month the rows write in."""
+    return {(row[1], day.day.replace(day=1)) for row, day in zip(rows, days, strict=True)}
+
+
 _COLUMNS = ("location", "campaign", "date", *DailyMetric.NUMBER_FIELDS)
 
 
 def _day_parameters(days, *, location: Location) -> tuple[list[list], list[tuple[int, str]]]:
     """Each day's values as the database takes them, prepared before the write lock by each
-    field's own ``get_db_prep_save``; and (index, campaign name) of the days whose campaign is
-    still to be created."""
+    field's own ``get_db_prep_save`` (once per distinct value of a column: a file has few
+    distinct days and mostly small counts); and (index, campaign name) of the days whose
+    campaign is still to be created."""
+    if not days:
+        return [], []
+    db = connections[DailyMetric.objects.db]  # the connection itself, not its proxy per value
     fields = [DailyMetric._meta.get_field(name) for name in _COLUMNS]
-    numbers = list(zip(DailyMetric.NUMBER_FIELDS, fields[3:], strict=True))
-    location_id, date_field = location.pk, fields[2]
-    rows, to_create = [], []
-    for index, day in enumerate(days):
-        if day.campaign is None:
-            to_create.append((index, day.campaign_name))
-        row = [location_id, day.campaign.pk if day.campaign else None]
-        row.append(date_field.get_db_prep_save(day.day, connection))
-        row.extend(field.get_db_prep_save(day.new[name], connection) for name, field in numbers)
-        rows.append(row)
+    columns = [[day.day for day in days], *zip(*(day.numbers for day in days), strict=True)]
+    prepared = []
+    for field, column in zip(fields[2:], columns, strict=True):
+        # Equal Decimals written 1.5 and 1.50 are one value to the database's numeric column.
+        values = {value: field.get_db_prep_save(value, db) for value in set(column)}
+        prepared.append(map(values.__getitem__, column))
+    campaign_ids = [day.campaign.pk if day.campaign else None for day in days]
+    rows = [list(row) for row in zip(repeat(location.pk), campaign_ids, *prepared)]
+    to_create = [(i, day.campaign_name) for i, day in enumerate(days) if day.campaign is None]
     return rows, to_create
 
 
