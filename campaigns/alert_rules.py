@@ -107,8 +107,7 @@ def rule_conditions(
         ).values_list("rule_id", "campaign_id"):
             chosen[rule_id].add(campaign_id)
     windows = {f"d{days}": window(today, days) for days in {r.window_days for r in rules}}
-    widest = window(today, max(r.window_days for r in rules))
-    sums = totals_by_campaign(list(campaigns), windows, within=widest) if campaigns else {}
+    sums = totals_by_campaign(list(campaigns), windows) if campaigns else {}
     found = {}
     for rule in rules:
         rule.location = location  # no query: its messages name money in its currency

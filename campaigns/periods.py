@@ -135,3 +135,22 @@ def parse_day(text: str | None, which: str) -> date:
             f"The {which} date must lie between {EARLIEST_DAY:%Y} and {LATEST_DAY:%Y}."
         )
     return day
+
+
+def month_of(day: date) -> date:
+    """The first day of ``day``'s month."""
+    return day.replace(day=1)
+
+
+def next_month(day: date) -> date:
+    """The first day of the month after ``day``'s."""
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def months_of(period: Period) -> list[date]:
+    """The first day of each calendar month the period touches, in order."""
+    months, month = [], month_of(period.start)
+    while month <= period.end:
+        months.append(month)
+        month = next_month(month)
+    return months

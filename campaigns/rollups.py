@@ -32,18 +32,11 @@ from campaigns.models import (
     LifetimeMetric,
     MonthlyMetric,
 )
+from campaigns.periods import month_of, next_month
 from campaigns.tenancy import scope, scopes_disabled
 
 ROLLUP_FIELDS = ("days", *DAILY_NUMBER_FIELDS)
 SUM_MONEY = DecimalField(max_digits=20, decimal_places=2)
-
-
-def month_of(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(month: date) -> date:
-    return date(month.year + month.month // 12, month.month % 12 + 1, 1)
 
 
 def _sums(days: str) -> dict:

@@ -35,7 +35,7 @@ def channel_analytics(
     else:
         with scope(location):
             campaigns = list(Campaign.objects.for_location(location).only("channel", "budget"))
-            found = totals_by_campaign([c.pk for c in campaigns], {"cur": period}, within=period)
+            found = totals_by_campaign([c.pk for c in campaigns], {"cur": period})
         pairs = [(c, found[c.pk]["cur"]) for c in campaigns]
     grouped: dict[str, list[tuple[Campaign, Totals]]] = defaultdict(list)
     for campaign, totals in pairs:

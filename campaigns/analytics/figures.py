@@ -2,20 +2,25 @@
 
 Totals are aggregated in the database with conditional sums, so one grouped query answers for
 one or many campaigns, the period and its previous period at once; Python only turns totals
-into ratios through ``campaigns.metrics``.
+into ratios through ``campaigns.metrics``. A period's whole months are read from the monthly
+rollups and only the days at its ends from the daily rows (``parts``), so a long period costs
+months, not days; lifetime sums are one rollup row per campaign.
 """
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, fields
+from datetime import date, timedelta
 from decimal import Decimal
+from functools import reduce
 
 from django.db.models import DecimalField, Q, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 
 from campaigns import metrics as m
-from campaigns.models import DailyMetric
-from campaigns.periods import Period
+from campaigns.models import DailyMetric, LifetimeMetric, MonthlyMetric
+from campaigns.periods import Period, month_of, next_month
 
 SUM_DECIMAL = DecimalField(max_digits=20, decimal_places=2)
 
@@ -137,24 +142,125 @@ def changes(current: PeriodFigures, previous: PeriodFigures) -> dict[str, Decima
     return {name: m.change(current.value(name), previous.value(name)) for name in m.HEADLINE}
 
 
-def totals_by_campaign(
-    campaign_ids: list[int], periods: dict[str, Period | None], within: Period | None = None
-) -> dict[int, dict[str, Totals]]:
-    """Sums per campaign, one grouped query: for each name in ``periods`` the sums over that
-    period (None: every recorded day), reading only the rows ``within`` a period if given.
+# --- Reading sums: whole months from the rollups, the days at a period's ends from the days -----
 
-    The query is led by DailyMetric's (location, campaign, date) index: the scope filters on
-    location, the campaigns and (with ``within``) the dates narrow the range it reads.
-    """
-    rows = DailyMetric.objects.filter(campaign__in=campaign_ids)
-    if within is not None:
-        rows = rows.filter(in_period(within))
-    expressions = {}
-    for name, period in periods.items():
-        expressions.update(sums(f"{name}_", in_period(period) if period else None))
-    found = {
-        row["campaign_id"]: {name: Totals.from_values(row, f"{name}_") for name in periods}
-        for row in rows.values("campaign_id").annotate(**expressions).order_by()
+
+@dataclass(frozen=True)
+class Parts:
+    """A period as the whole calendar months inside it, read from ``MonthlyMetric``, and the
+    runs of days at its ends outside them, read from ``DailyMetric``: the same sums as reading
+    every day, at the cost of (campaigns × months) plus at most two partial months."""
+
+    days: tuple[tuple[date, date], ...]
+    months: tuple[date, date] | None  # the first days of the first and last whole months
+
+    def day_condition(self) -> Q | None:
+        """The daily rows of the ends, or None when the period is whole months."""
+        if not self.days:
+            return None
+        return reduce(operator.or_, (Q(date__gte=start, date__lte=end) for start, end in self.days))
+
+    def month_condition(self) -> Q | None:
+        """The monthly rollups of the whole months, or None when there are none."""
+        if self.months is None:
+            return None
+        return Q(month__gte=self.months[0], month__lte=self.months[1])
+
+
+def parts(period: Period) -> Parts:
+    first = period.start if period.start.day == 1 else next_month(period.start)
+    after = period.end + timedelta(days=1)
+    last_end = period.end if after.day == 1 else month_of(period.end) - timedelta(days=1)
+    if first > last_end:
+        return Parts(days=((period.start, period.end),), months=None)
+    days = []
+    if period.start < first:
+        days.append((period.start, first - timedelta(days=1)))
+    if last_end < period.end:
+        days.append((last_end + timedelta(days=1), period.end))
+    return Parts(days=tuple(days), months=(first, month_of(last_end)))
+
+
+def grouped_totals(
+    group: str, periods: dict[str, Period], **filters
+) -> dict[object, dict[str, Totals]]:
+    """Sums per value of ``group`` (e.g. "campaign_id", "location_id") over each named period,
+    of the rows matching ``filters``: at most two grouped queries whatever the periods (one of
+    the days at the periods' ends, one of the rollups of their whole months; a query with
+    nothing to read is not made)."""
+    split = {name: parts(period) for name, period in periods.items()}
+    found: dict[object, dict[str, Totals]] = {}
+    for model, conditions in (
+        (DailyMetric, {name: p.day_condition() for name, p in split.items()}),
+        (MonthlyMetric, {name: p.month_condition() for name, p in split.items()}),
+    ):
+        conditions = {name: c for name, c in conditions.items() if c is not None}
+        if not conditions:
+            continue
+        expressions = {}
+        for name, condition in conditions.items():
+            expressions.update(sums(f"{name}_", condition))
+        rows = (
+            model.objects.filter(**filters)
+            .filter(reduce(operator.or_, conditions.values()))
+            .values(group)
+            .annotate(**expressions)
+            .order_by()
+        )
+        for row in rows:
+            totals = found.setdefault(row[group], {name: Totals() for name in periods})
+            for name in conditions:
+                totals[name] += Totals.from_values(row, f"{name}_")
+    return found
+
+
+def monthly_totals(group: str, period: Period, **filters) -> dict[tuple[object, date], Totals]:
+    """Sums per (value of ``group``, first day of a calendar month) over the period, of the rows
+    matching ``filters``; a month cut by the period's ends sums only its days in the period.
+    Whole months from the rollups, the ends from the days: two grouped queries at most."""
+    split = parts(period)
+    found: dict[tuple[object, date], Totals] = {}
+    for rows in (
+        DailyMetric.objects.filter(split.day_condition()).annotate(month=TruncMonth("date"))
+        if split.days
+        else None,
+        MonthlyMetric.objects.filter(split.month_condition()) if split.months else None,
+    ):
+        if rows is None:
+            continue
+        for row in rows.filter(**filters).values(group, "month").annotate(**sums("")).order_by():
+            key = (row[group], row["month"])
+            found[key] = found.get(key, Totals()) + Totals.from_values(row)
+    return found
+
+
+def lifetime_totals(**filters) -> dict[int, Totals]:
+    """Every recorded day of each campaign matching ``filters``, summed: one row a campaign."""
+    return {
+        row["campaign_id"]: Totals.from_values(row)
+        for row in LifetimeMetric.objects.filter(**filters).values(
+            "campaign_id", *DailyMetric.NUMBER_FIELDS
+        )
     }
-    empty = {name: Totals() for name in periods}
-    return {campaign_id: found.get(campaign_id, empty) for campaign_id in campaign_ids}
+
+
+def totals_by_campaign(
+    campaign_ids: list[int], periods: dict[str, Period | None]
+) -> dict[int, dict[str, Totals]]:
+    """Sums per campaign: for each name in ``periods`` the sums over that period (None: every
+    recorded day, from the lifetime rollup). At most three queries, led by the rollups' and
+    DailyMetric's (location, campaign, …) keys."""
+    dated = {name: period for name, period in periods.items() if period is not None}
+    found = grouped_totals("campaign_id", dated, campaign__in=campaign_ids) if dated else {}
+    lifetime = lifetime_totals(campaign__in=campaign_ids) if len(dated) < len(periods) else {}
+    return {
+        campaign_id: {
+            name: (
+                lifetime.get(campaign_id, Totals())
+                if period is None
+                else found.get(campaign_id, {}).get(name, Totals())
+            )
+            for name, period in periods.items()
+        }
+        for campaign_id in campaign_ids
+    }

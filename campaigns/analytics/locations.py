@@ -19,13 +19,12 @@ from campaigns.analytics.figures import (
     PeriodFigures,
     Totals,
     changes,
-    in_period,
-    sums,
+    grouped_totals,
     totals_by_campaign,
 )
 from campaigns.analytics.reports import campaign_reports
 from campaigns.analytics.results import HEALTH_LABELS, CampaignReport, Recommendation
-from campaigns.models import Campaign, DailyMetric, Location
+from campaigns.models import Campaign, Location
 from campaigns.periods import Period
 from campaigns.tenancy import scope
 
@@ -85,23 +84,17 @@ def campaign_health_by_location(
 def location_summaries(
     locations: Iterable[Location], period: Period, *, today: date | None = None
 ) -> list[LocationSummary]:
-    """Headline figures and campaign health of several locations (for the portfolio), in one
-    grouped query for the figures and two for the health."""
+    """Headline figures and campaign health of several locations (for the portfolio): grouped
+    queries for the figures (``grouped_totals``) and two for the health."""
     locations = list(locations)
     previous = period.previous()
     with scope(*locations):
-        rows = {
-            row["location_id"]: row
-            for row in DailyMetric.objects.filter(date__gte=previous.start, date__lte=period.end)
-            .values("location_id")
-            .annotate(**sums("cur_", in_period(period)), **sums("prev_", in_period(previous)))
-        }
+        found = grouped_totals("location_id", {"cur": period, "prev": previous})
     health = campaign_health_by_location(locations, today) if locations else {}
     summaries = []
+    empty = {"cur": Totals(), "prev": Totals()}
     for location in locations:
-        values = rows.get(location.pk)
-        current = Totals.from_values(values, "cur_") if values else Totals()
-        before = Totals.from_values(values, "prev_") if values else Totals()
+        current, before = found.get(location.pk, empty).values()
         summaries.append(
             LocationSummary(
                 location,

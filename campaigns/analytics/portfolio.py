@@ -4,9 +4,11 @@ Everything is computed for all the user's locations with grouped aggregate queri
 query per location, so the portfolio answers in a constant number of queries:
 
 1. the campaigns of the locations (for their budgets and health);
-2. the period's and the previous period's sums, GROUP BY location;
-3. each campaign's lifetime sums, GROUP BY campaign (the inputs of health);
-4. (for the rows of one page only) the daily spend and revenue, GROUP BY location and day;
+2. the period's and the previous period's sums, GROUP BY location: the days at the periods'
+   ends from the daily rows, their whole months from the monthly rollups (one query each);
+3. each campaign's lifetime sums: its row of the lifetime rollup (the inputs of health);
+4. (for the rows of one page only) the spend and revenue series, GROUP BY location and day,
+   or over long periods GROUP BY location and month (rollups and ends);
 5. (the page, not the CSV) the open alerts, GROUP BY location.
 
 Sorting, searching and the "needs attention" filter work on those rows in Python, so a page
@@ -38,12 +40,14 @@ from campaigns.analytics.figures import (
     PeriodFigures,
     Totals,
     changes,
+    grouped_totals,
     in_period,
-    sums,
+    lifetime_totals,
+    monthly_totals,
 )
 from campaigns.analytics.results import AHEAD, BEHIND, ON_TRACK, OVER_BUDGET
 from campaigns.models import Alert, Campaign, DailyMetric, Location
-from campaigns.periods import Period
+from campaigns.periods import Period, months_of
 from campaigns.tenancy import scope
 
 MONEY_AT_RISK_HELP = (
@@ -65,6 +69,8 @@ SORT_KEYS = (
 DEFAULT_SORT = "money_at_risk"
 #: Points of a sparkline at most: longer periods are summed in runs of days.
 SPARK_POINTS = 60
+#: Periods up to this many days get a point per run of days; longer ones a point per month(s).
+DAILY_SPARK_DAYS = 92
 
 
 @dataclass
@@ -149,29 +155,11 @@ def portfolio_rows(
     by_id = {location.pk: location for location in locations}
     with scope(*locations):
         campaigns = list(Campaign.objects.order_by())
-        figures = {
-            row["location_id"]: row
-            for row in DailyMetric.objects.filter(date__gte=previous.start, date__lte=period.end)
-            .values("location_id")
-            .annotate(**sums("cur_", in_period(period)), **sums("prev_", in_period(previous)))
-            .order_by()
-        }
-        lifetime = {
-            row["campaign_id"]: row
-            for row in DailyMetric.objects.values("campaign_id")
-            .annotate(
-                spend=Sum("spend", output_field=SUM_DECIMAL),
-                revenue=Sum("revenue", output_field=SUM_DECIMAL),
-                leads=Sum("leads"),
-                conversions=Sum("conversions"),
-            )
-            .order_by()
-        }
+        figures = grouped_totals("location_id", {"cur": period, "prev": previous})
+        lifetime = lifetime_totals()
     rows = {}
     for location in locations:
-        values = figures.get(location.pk)
-        current = Totals.from_values(values, "cur_") if values else Totals()
-        before = Totals.from_values(values, "prev_") if values else Totals()
+        current, before = figures.get(location.pk, {"cur": Totals(), "prev": Totals()}).values()
         rows[location.pk] = PortfolioRow(
             name=location.name,
             currency=location.currency,
@@ -182,17 +170,7 @@ def portfolio_rows(
     for campaign in campaigns:
         campaign.location = by_id[campaign.location_id]  # no query: the location is known
         row = rows[campaign.location_id]
-        found = lifetime.get(campaign.pk)
-        totals = (
-            Totals(
-                leads=int(found["leads"] or 0),
-                conversions=int(found["conversions"] or 0),
-                revenue=Decimal(found["revenue"] or 0),
-                spend=Decimal(found["spend"] or 0),
-            )
-            if found
-            else Totals()
-        )
+        totals = lifetime.get(campaign.pk, Totals())
         day = today or campaign.location.today()
         pacing = judgement.pacing(campaign, totals, day)
         targets = judgement.targets(campaign, totals, day)
@@ -209,31 +187,37 @@ def portfolio_rows(
 
 
 def fill_series(rows: list[PortfolioRow], period: Period) -> None:
-    """Give each row its spend and revenue over the period, at most SPARK_POINTS points (runs
-    of days summed), in one query grouped by location and day."""
+    """Give each row its spend and revenue over the period in at most SPARK_POINTS points:
+    runs of days summed (one query grouped by location and day) or, over periods longer than
+    DAILY_SPARK_DAYS, runs of calendar months (from the monthly rollups, so the cost does not
+    grow with the days stored)."""
     ids = [row.location.pk for row in rows if row.location is not None]
     if not ids:
         return
-    with scope(*ids):
-        daily = defaultdict(dict)
-        for row in (
-            DailyMetric.objects.filter(in_period(period))
-            .values("location_id", "date")
-            .annotate(
-                spend=Sum("spend", output_field=SUM_DECIMAL),
-                revenue=Sum("revenue", output_field=SUM_DECIMAL),
-            )
-            .order_by()
-        ):
-            daily[row["location_id"]][row["date"]] = (row["spend"], row["revenue"])
-    run = max(1, ceil(period.days / SPARK_POINTS))
-    days = [period.start + timedelta(days=n) for n in range(period.days)]
     zero = (m.ZERO, m.ZERO)
+    with scope(*ids):
+        found: dict[int, dict[date, tuple[Decimal, Decimal]]] = defaultdict(dict)
+        if period.days <= DAILY_SPARK_DAYS:
+            keys = [period.start + timedelta(days=n) for n in range(period.days)]
+            for row in (
+                DailyMetric.objects.filter(in_period(period))
+                .values("location_id", "date")
+                .annotate(
+                    spend=Sum("spend", output_field=SUM_DECIMAL),
+                    revenue=Sum("revenue", output_field=SUM_DECIMAL),
+                )
+                .order_by()
+            ):
+                found[row["location_id"]][row["date"]] = (row["spend"], row["revenue"])
+        else:
+            keys = months_of(period)
+            for (location_id, month), totals in monthly_totals("location_id", period).items():
+                found[location_id][month] = (totals.spend, totals.revenue)
+    run = max(1, ceil(len(keys) / SPARK_POINTS))
     for row in rows:
         if row.location is None:
             continue
-        found = daily.get(row.location.pk, {})
-        points = [found.get(day, zero) for day in days]
+        points = [found[row.location.pk].get(key, zero) for key in keys]
         runs = [points[i : i + run] for i in range(0, len(points), run)]
         row.spend_series = [sum((p[0] for p in r), m.ZERO) for r in runs]
         row.revenue_series = [sum((p[1] for p in r), m.ZERO) for r in runs]

@@ -29,14 +29,13 @@ def lifetime_period(campaign: Campaign, today: date | None = None) -> Period:
 def campaign_reports(
     campaigns: QuerySet[Campaign], period: Period, *, today: date | None = None
 ) -> list[CampaignReport]:
-    """Reports for many campaigns in a constant number of queries (campaigns, their sums over
-    the period and the one before, their lifetime sums, their funnel stages)."""
+    """Reports for many campaigns in a constant number of queries (campaigns; their sums over
+    the period and the one before: days at the ends, whole months; their lifetime sums; their
+    funnel stages)."""
     previous = period.previous()
     rows = list(campaigns.select_related("location"))
     ids = [c.pk for c in rows]
-    window = Period(previous.start, period.end)
-    recent = totals_by_campaign(ids, {"cur": period, "prev": previous}, within=window)
-    lifetime_totals = totals_by_campaign(ids, {"life": None})
+    found = totals_by_campaign(ids, {"cur": period, "prev": previous, "life": None})
     recorded: dict[int, dict[str, int]] = defaultdict(dict)
     for campaign_id, stage, count in FunnelStage.objects.filter(campaign__in=ids).values_list(
         "campaign_id", "stage", "count"
@@ -45,8 +44,7 @@ def campaign_reports(
     reports = []
     for c in rows:
         day = today or c.location.today()
-        current, before = recent[c.pk]["cur"], recent[c.pk]["prev"]
-        lifetime = lifetime_totals[c.pk]["life"]
+        current, before, lifetime = (found[c.pk][name] for name in ("cur", "prev", "life"))
         pacing = judgement.pacing(c, lifetime, day)
         targets = judgement.targets(c, lifetime, day)
         report = CampaignReport(

@@ -365,6 +365,9 @@ class _Reader:
         decimal_comma = self.decimal_comma
         for position, name, index, money in columns:
             text = cells[index].strip() if index < len(cells) else ""
+            if not money and text.isdigit() and text.isascii():
+                numbers[position] = int(text)  # the usual count, as parse_count reads it first
+                continue
             try:
                 if money:
                     numbers[position] = parse_number(text, decimal_comma=decimal_comma)
