@@ -8,6 +8,11 @@ location's overview, with a session made beforehand so that no sign-in is timed)
 
 Every answer other than 200 counts as a failure: a redirect (to the login page, say) is not
 followed, so it cannot pass for a page.
+
+The mixed browse starts when every user has started and signed in (a sign-in is a PBKDF2 hash,
+a third of a CPU second: forty at once would queue every page behind them). Then the sign-ins'
+statistics are written to LOAD_SIGN_INS (a JSON file), the statistics start again, and the
+browse runs for LOAD_BROWSE_SECONDS before Locust stops.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import re
 import sys
 from pathlib import Path
 
+import gevent
+from gevent.event import Event
 from locust import FastHttpUser, between, constant, task
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -28,6 +35,46 @@ CONFIG = json.loads(Path(os.environ["LOAD_CONFIG"]).read_text())
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 #: A brisk reader: one to five seconds between clicks.
 THINK = between(1, 5)
+SIGN_IN_ROWS = [("login form", "GET"), ("login", "POST")]
+
+
+class Start:
+    """The mixed browse's start: once every user of the run is ready."""
+
+    ready = 0
+    browse = Event()
+
+    @classmethod
+    def user_ready(cls, environment) -> None:
+        cls.ready += 1
+        if cls.ready < environment.parsed_options.num_users or cls.browse.is_set():
+            return
+        stats = environment.stats
+        rows = []
+        for name, method in SIGN_IN_ROWS:
+            entry = stats.get(name, method)
+            took = max(entry.last_request_timestamp or 0, entry.start_time) - entry.start_time
+            rows.append(
+                {
+                    "Name": f"{name} (before the browse)",
+                    "Request Count": entry.num_requests,
+                    "Failure Count": entry.num_failures,
+                    "Requests/s": entry.num_requests / took if took else 0,
+                    **{
+                        f"{p}%": entry.get_response_time_percentile(p / 100) or "N/A"
+                        for p in (50, 95, 99)
+                    },
+                }
+            )
+        Path(os.environ["LOAD_SIGN_INS"]).write_text(json.dumps(rows))
+        stats.reset_all()
+        cls.browse.set()
+        seconds = int(os.environ["LOAD_BROWSE_SECONDS"])
+        gevent.spawn_later(seconds, environment.runner.quit)
+
+    @classmethod
+    def wait(cls) -> None:
+        cls.browse.wait()
 
 
 class Browsing(FastHttpUser):
@@ -76,6 +123,7 @@ class SignedIn(Browsing):
             # A successful sign-in redirects; the form again (200) means it was refused.
             if response.status_code != 302:
                 response.failure(f"sign-in of {self.account['username']}: {response.status_code}")
+        Start.user_ready(self.environment)
 
     def route_choices(self) -> list[routes.Route]:
         slug = random.choice(self.account["slugs"])
@@ -84,6 +132,7 @@ class SignedIn(Browsing):
 
     @task
     def browse(self) -> None:
+        Start.wait()
         self.open_one_of(self.route_choices())
 
 
@@ -104,9 +153,11 @@ class ApiUser(Browsing):
     def on_start(self) -> None:
         self.token = random.choice(CONFIG["tokens"])
         self.auth = {"Authorization": f"Bearer {self.token['secret']}"}
+        Start.user_ready(self.environment)
 
     @task
     def read(self) -> None:
+        Start.wait()
         campaign, other = random.sample(CONFIG["campaigns"][self.token["slug"]], 2)
         self.open_one_of(routes.api_routes(campaign, other), self.auth)
 
