@@ -259,13 +259,13 @@ def floor(statements: list[tuple[str, object]]) -> tuple[float, list[tuple[float
     return best_total or 0.0, ranked
 
 
-def measure_together(*reads) -> list[Measurement]:
-    """Each of ``reads`` (callables) timed, best of ``REPEAT`` runs, with the statements its
+def measure_together(*reads, repeat: int = REPEAT) -> list[Measurement]:
+    """Each of ``reads`` (callables) timed, best of ``repeat`` runs, with the statements its
     last run sent and their floor. The reads take turns run by run, so that a change in the
     machine's load hits them alike: the ratio of two is fairer than from separate runs."""
     best: list[float | None] = [None] * len(reads)
     statements: list[list[tuple[str, object]]] = [[] for _ in reads]
-    for _ in range(REPEAT):
+    for _ in range(repeat):
         for i, read in enumerate(reads):
             recorder = Recorder()
             with connection.execute_wrapper(recorder):
