@@ -1,6 +1,8 @@
 """Reading an import file as a stream: its encoding, delimiter, header row and rows, each refused
-row with its reasons. The file is read a few times from its start, never held as text or as a
-list of records; at most ``IMPORT_MAX_ROWS`` rows are read. Needs no database."""
+row with its reasons. The file is read from its start as a stream, never held as text or as a
+list of records: once to find its encoding, its first lines for the header, then its rows once
+(twice when its dates turn out day first); at most ``IMPORT_MAX_ROWS`` rows are read, each kept
+as a compact ``ParsedRow``. Needs no database."""
 
 from __future__ import annotations
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from itertools import repeat
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 
 from campaigns import rollups
 from campaigns.imports.planning import ImportPlan, plan_import
@@ -172,7 +172,7 @@ def _day_parameters(days, *, location: Location) -> tuple[list[list], list[tuple
     campaign is still to be created."""
     if not days:
         return [], []
-    db = connections[DailyMetric.objects.db]  # the connection itself, not its proxy per value
+    db = connections[DEFAULT_DB_ALIAS]  # the connection that writes, not its proxy per value
     fields = [DailyMetric._meta.get_field(name) for name in _COLUMNS]
     columns = [[day.day for day in days], *zip(*(day.numbers for day in days), strict=True)]
     prepared = []
