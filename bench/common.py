@@ -77,7 +77,11 @@ DAY_COLUMNS = (
 
 
 def migrate() -> None:
+    """Create the tables; refuse a database that already holds locations (the benchmark
+    writes millions of rows and users with a known password: never into real data)."""
     call_command("migrate", verbosity=0)
+    if Location.objects.exists():
+        sys.exit("The benchmark needs an empty database: BENCH_DATABASE_URL holds locations.")
 
 
 def engine() -> str:
