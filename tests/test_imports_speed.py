@@ -177,3 +177,24 @@ def test_rollups_equal_the_days_after_an_import_that_adds_and_replaces_across_mo
         date(2026, 2, 1): 9 * 28,
         date(2026, 3, 1): 9 * 16,
     }
+
+
+@pytest.mark.django_db
+def test_a_bad_amount_among_thousands_of_good_ones_is_refused_with_its_own_message(sunrise):
+    """Columns are validated whole when they can be; a value out of bounds or with too many
+    decimal places still refuses its row, with its field's message, naming row and column."""
+    lines = ours(3_000, campaigns=30).decode().splitlines()
+    lines[1_000] = lines[1_000].replace(",12.50", ",10000000000.01")  # row 1,001: spend too big
+    # Row 2,001: a tenth of a cent, in a revenue neither the least nor the greatest.
+    lines[2_000] = lines[2_000].replace(",1999.25,", ",1999.255,")
+    lines[2_500] = lines[2_500].replace(",3499,", ",1000000001,")  # row 2,501: impressions
+    plan = imports.plan_import(
+        location=sunrise, parsed=imports.parse_csv(("\n".join(lines) + "\n").encode())
+    )
+
+    refused = [(p.row, p.column, p.message) for p in plan.refused if p.column != "campaign"]
+    assert refused == [
+        (1_001, "spend", "Ensure this value is less than or equal to 10000000000."),
+        (2_001, "revenue", "Ensure that there are no more than 2 decimal places."),
+        (2_501, "impressions", "Ensure this value is less than or equal to 1000000000."),
+    ]

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.db.models.functions import Lower
 
 from campaigns.imports.platforms import FIELD_LABELS, ZERO_ROW, column_kind
 from campaigns.imports.reading import ParsedFile, ParsedRow, Problem, plural
+from campaigns.imports.validation import invalid_rows
 from campaigns.models import Campaign, DailyMetric, Location
 from campaigns.tenancy import scope
 
@@ -309,7 +309,7 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
         else:
             candidates.append((planned, campaign))
 
-    bad = _invalid_rows(location, [(p.day, p.numbers, c) for p, c in candidates])
+    bad = invalid_rows(location, [(p.day, p.numbers, c) for p, c in candidates])
     for index, errors in bad.items():
         planned = candidates[index][0]
         for name, messages in errors.items():
@@ -340,52 +340,6 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
         notes=(*parsed.notes, *_currency_notes(parsed, location)),
         state=state,
     )
-
-
-def _invalid_rows(location: Location, rows: list[tuple]) -> dict[int, dict[str, list[str]]]:
-    """The model's rules on each (day, numbers, campaign): index → field → messages, as
-    ``DailyMetric.full_clean`` gives them. Each number's own rules (its field's validators, from
-    bounds.py) run once per distinct value of the field; the day's rules (``DailyMetric.clean``:
-    the funnel order, the campaign's dates) run on one unsaved DailyMetric that takes each row in
-    turn, so that a large file makes no model object per row."""
-    if not rows:
-        return {}
-    fields = [DailyMetric._meta.get_field(name) for name in NUMBER_FIELDS]
-    metric = DailyMetric(location_id=location.pk)
-    columns = list(zip(*(numbers for _, numbers, _ in rows), strict=True))
-    # Per field, the messages of each value refused, by its repr (1.000 is not 1.00 to the
-    # validators of a Decimal); the fields none of whose values is refused are not looked at again.
-    refused = []
-    for position, (field, column) in enumerate(zip(fields, columns, strict=True)):
-        messages = {}
-        for key, value in dict(zip(map(repr, column), column, strict=True)).items():
-            try:
-                field.clean(value, metric)
-            except ValidationError as error:
-                messages[key] = error.messages
-        if messages:
-            refused.append((field.name, position, messages))
-    attnames = [field.attname for field in fields]
-    metric_campaign = None
-    bad = {}
-    for index, (day, numbers, campaign) in enumerate(rows):
-        errors: dict[str, list[str]] = {}
-        for name, position, messages in refused:
-            if found := messages.get(repr(numbers[position])):
-                errors[name] = list(found)
-        for attname, value in zip(attnames, numbers, strict=True):
-            setattr(metric, attname, value)
-        if campaign is not metric_campaign:  # rows come campaign by campaign: set it on change
-            metric.campaign = metric_campaign = campaign
-        metric.date = day
-        try:
-            metric.clean()
-        except ValidationError as error:
-            for name, found in error.message_dict.items():
-                errors.setdefault(name, []).extend(found)
-        if errors:
-            bad[index] = errors
-    return bad
 
 
 def _currency_notes(parsed: ParsedFile, location: Location) -> list[str]:
