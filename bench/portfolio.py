@@ -43,7 +43,7 @@ def main() -> None:
     built = time.perf_counter() - started
 
     reads = [
-        ("portfolio page, 30 days (50 of 500 rows)", "/portfolio/"),
+        (f"portfolio page, 30 days ({min(50, LOCATIONS)} of {LOCATIONS} rows)", "/portfolio/"),
         (
             "portfolio page, 1 year",
             f"/portfolio/?period=custom&start={today - timedelta(days=364)}&end={today}",
