@@ -316,9 +316,11 @@ class _Reader:
             # An apostrophe before = + - @ is how exports (ours too) keep a spreadsheet from
             # reading a name as a formula: it is not part of the name.
             campaign = re.sub(r"^'(?=[=+\-@])", "", campaign)
-        first = next((text for text in map(str.strip, cells) if text), None)
-        if first is None:
-            return None
+        first = cells[0].strip() if cells else ""  # the first cell that is not blank
+        if not first:
+            first = next((text for text in map(str.strip, cells) if text), None)
+            if first is None:
+                return None
         if _TOTAL.match(first) or _TOTAL.match(date_text):
             self.skipped["total"] += 1
             return None
@@ -377,7 +379,7 @@ class _Reader:
                     numbers[position] = parse_count(text, name, decimal_comma=decimal_comma)
             except ValueError as error:
                 refuse(header.names[index], str(error))
-        if code := self.cell(cells, header.currency_code):
+        if header.currency_code is not None and (code := self.cell(cells, header.currency_code)):
             self.currencies.add(code.upper())
         if problems:
             return problems
