@@ -19,14 +19,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from campaigns.alert_rules import rule_conditions
 from campaigns.analytics.judgement import has_ended
 from campaigns.analytics.reports import campaign_reports
 from campaigns.analytics.results import AHEAD, BEHIND, OVER_BUDGET, CampaignReport
-from campaigns.models import Alert, Campaign, DailyMetric, Location
+from campaigns.models import Alert, Campaign, LifetimeMetric, Location
 from campaigns.periods import Period
 from campaigns.tenancy import scope
 
@@ -95,12 +94,10 @@ def conditions(location: Location, today: date) -> dict[AlertKey, str]:
     """(campaign id, kind, rule id) → message, for every alert condition that holds now."""
     campaigns = Campaign.objects.filter(location=location).exclude(status=Campaign.Status.COMPLETED)
     reports = campaign_reports(campaigns, Period(today, today), today=today)
-    last_days = dict(
-        DailyMetric.objects.filter(campaign__in=[r.campaign.pk for r in reports])
-        .values("campaign_id")
-        .annotate(last=Max("date"))
-        .order_by()
-        .values_list("campaign_id", "last")
+    last_days = dict(  # each campaign's last recorded day, from its lifetime rollup
+        LifetimeMetric.objects.filter(campaign__in=[r.campaign.pk for r in reports]).values_list(
+            "campaign_id", "last_date"
+        )
     )
     found = {}
     days = no_data_days()

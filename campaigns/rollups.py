@@ -21,7 +21,7 @@ from datetime import date
 from functools import reduce
 
 from django.db import transaction
-from django.db.models import Count, DecimalField, Q, Sum
+from django.db.models import Count, DecimalField, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 
 from campaigns.models import (
@@ -35,14 +35,18 @@ from campaigns.models import (
 from campaigns.periods import month_of, next_month
 from campaigns.tenancy import scope, scopes_disabled
 
-ROLLUP_FIELDS = ("days", *DAILY_NUMBER_FIELDS)
+ROLLUP_FIELDS = ("days", "first_date", "last_date", *DAILY_NUMBER_FIELDS)
 SUM_MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 
 def _sums(days: str) -> dict:
-    """``days`` counted (or summed) and every daily number summed."""
+    """Of daily rows (``days="count"``) or of monthly rollups: how many days, the first and last
+    date, and every daily number summed."""
+    of_days = days == "count"
     return {
-        "days": Count("id") if days == "count" else Sum("days"),
+        "days": Count("id") if of_days else Sum("days"),
+        "first_date": Min("date" if of_days else "first_date"),
+        "last_date": Max("date" if of_days else "last_date"),
         **{
             name: Sum(name, output_field=SUM_MONEY) if name in DAILY_MONEY_FIELDS else Sum(name)
             for name in DAILY_NUMBER_FIELDS

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from campaigns import rollups, services
 from campaigns.analytics.figures import (
+    Parts,
     Totals,
     grouped_totals,
     monthly_totals,
@@ -49,12 +50,16 @@ def plain_sums(rows, period: Period | None = None) -> Totals:
 def test_a_period_is_its_whole_months_plus_the_days_at_its_ends():
     split = parts(Period(date(2025, 1, 20), date(2025, 4, 3)))
     assert split.months == (date(2025, 2, 1), date(2025, 3, 1))
-    assert split.days == (
+    assert split.partial == (
         (date(2025, 1, 20), date(2025, 1, 31)),
         (date(2025, 4, 1), date(2025, 4, 3)),
     )
-    assert parts(Period(date(2025, 2, 1), date(2025, 2, 28))).days == ()
+    assert parts(Period(date(2025, 2, 1), date(2025, 2, 28))).partial == ()
     assert parts(Period(date(2025, 2, 1), date(2025, 2, 27))).months is None
+    assert parts(Period(date(2025, 1, 20), date(2025, 2, 10))) == Parts(
+        partial=((date(2025, 1, 20), date(2025, 1, 31)), (date(2025, 2, 1), date(2025, 2, 10))),
+        months=None,
+    )
     assert parts(Period(date(2024, 12, 15), date(2025, 1, 31))).months == (
         date(2025, 1, 1),
         date(2025, 1, 1),
@@ -233,3 +238,23 @@ def test_the_command_finds_a_wrong_rollup_and_rebuilds_it(campaign):
 def test_the_command_refuses_an_unknown_location(db):
     with pytest.raises(CommandError, match="No location with the slug “nowhere”"):
         call_command("rollups", "--location", "nowhere")
+
+
+def test_a_partial_month_whose_days_all_lie_in_the_period_is_read_from_its_rollup(campaign):
+    """The current month of "last 30 days" (and the first month of "all time") need not be
+    read day by day: its rollup's first and last dates show all its days are in the period."""
+    for n in (3, 10, 20):
+        DailyMetricFactory(campaign=campaign, date=date(2025, 3, n), spend=Decimal("1.00"))
+    DailyMetricFactory(campaign=campaign, date=date(2025, 2, 10), spend=Decimal("5.00"))
+    with scope(campaign.location):  # a day changed behind the rollups' back: shows which is read
+        MonthlyMetric.objects.filter(month=date(2025, 3, 1)).update(spend=Decimal("100.00"))
+        read = totals_by_campaign(
+            [campaign.pk], {"a": Period(date(2025, 2, 20), date(2025, 3, 25))}
+        )
+        cut = totals_by_campaign([campaign.pk], {"b": Period(date(2025, 3, 5), date(2025, 3, 25))})
+    # March's days (3rd to 20th) all lie in Feb 20 – Mar 25: its rollup is read (100.00);
+    # February's one day (10th) is outside: nothing of February is counted.
+    assert read[campaign.pk]["a"].spend == Decimal("100.00")
+    # From Mar 5 the 3rd is outside: March is read day by day (10th and 20th).
+    assert cut[campaign.pk]["b"].spend == Decimal("2.00")
+    rollups.rebuild(campaign.location_id)  # put the rollup right again for the suite's check

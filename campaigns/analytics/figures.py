@@ -147,38 +147,65 @@ def changes(current: PeriodFigures, previous: PeriodFigures) -> dict[str, Decima
 
 @dataclass(frozen=True)
 class Parts:
-    """A period as the whole calendar months inside it, read from ``MonthlyMetric``, and the
-    runs of days at its ends outside them, read from ``DailyMetric``: the same sums as reading
+    """A period as the whole calendar months inside it and, for each month it covers only
+    partly, the run of its days in that month.
+
+    Whole months are read from ``MonthlyMetric``. So is a partly covered month of a campaign
+    whose recorded days all lie in the period (the rollup's first and last dates say so: the
+    current month of a period that ends today, the first month of "all time"); only the other
+    campaigns' days in that run are read from ``DailyMetric``. The sums are those of reading
     every day, at the cost of (campaigns × months) plus at most two partial months."""
 
-    days: tuple[tuple[date, date], ...]
+    partial: tuple[tuple[date, date], ...]  # (first, last day) of the period in a partial month
     months: tuple[date, date] | None  # the first days of the first and last whole months
 
-    def day_condition(self) -> Q | None:
-        """The daily rows of the ends, or None when the period is whole months."""
-        if not self.days:
-            return None
-        return reduce(operator.or_, (Q(date__gte=start, date__lte=end) for start, end in self.days))
-
     def month_condition(self) -> Q | None:
-        """The monthly rollups of the whole months, or None when there are none."""
-        if self.months is None:
+        """The monthly rollups to read, or None when there are none."""
+        conditions = [
+            Q(month=month_of(a), first_date__gte=a, last_date__lte=b) for a, b in self.partial
+        ]
+        if self.months is not None:
+            conditions.append(Q(month__gte=self.months[0], month__lte=self.months[1]))
+        return reduce(operator.or_, conditions)
+
+    def day_condition(self) -> Q | None:
+        """The daily rows to read (build it inside the tenant scope), or None when the period is
+        whole months: in each partial month, the days of the campaigns whose rollup of that
+        month has days outside the period."""
+        if not self.partial:
             return None
-        return Q(month__gte=self.months[0], month__lte=self.months[1])
+        return reduce(
+            operator.or_,
+            (
+                Q(
+                    date__gte=a,
+                    date__lte=b,
+                    campaign__in=MonthlyMetric.objects.filter(month=month_of(a))
+                    .exclude(first_date__gte=a, last_date__lte=b)
+                    .values("campaign_id"),
+                )
+                for a, b in self.partial
+            ),
+        )
 
 
 def parts(period: Period) -> Parts:
     first = period.start if period.start.day == 1 else next_month(period.start)
     after = period.end + timedelta(days=1)
     last_end = period.end if after.day == 1 else month_of(period.end) - timedelta(days=1)
-    if first > last_end:
-        return Parts(days=((period.start, period.end),), months=None)
-    days = []
+    if first > last_end:  # no whole month: one or two partial months
+        if month_of(period.start) == month_of(period.end):
+            return Parts(partial=((period.start, period.end),), months=None)
+        cut = month_of(period.end)
+        return Parts(
+            partial=((period.start, cut - timedelta(days=1)), (cut, period.end)), months=None
+        )
+    partial = []
     if period.start < first:
-        days.append((period.start, first - timedelta(days=1)))
+        partial.append((period.start, first - timedelta(days=1)))
     if last_end < period.end:
-        days.append((last_end + timedelta(days=1), period.end))
-    return Parts(days=tuple(days), months=(first, month_of(last_end)))
+        partial.append((last_end + timedelta(days=1), period.end))
+    return Parts(partial=tuple(partial), months=(first, month_of(last_end)))
 
 
 def grouped_totals(
@@ -186,8 +213,8 @@ def grouped_totals(
 ) -> dict[object, dict[str, Totals]]:
     """Sums per value of ``group`` (e.g. "campaign_id", "location_id") over each named period,
     of the rows matching ``filters``: at most two grouped queries whatever the periods (one of
-    the days at the periods' ends, one of the rollups of their whole months; a query with
-    nothing to read is not made)."""
+    the days at the periods' ends, one of the rollups; the first is not made when every period
+    is whole months)."""
     split = {name: parts(period) for name, period in periods.items()}
     found: dict[object, dict[str, Totals]] = {}
     for model, conditions in (
@@ -222,9 +249,9 @@ def monthly_totals(group: str, period: Period, **filters) -> dict[tuple[object, 
     found: dict[tuple[object, date], Totals] = {}
     for rows in (
         DailyMetric.objects.filter(split.day_condition()).annotate(month=TruncMonth("date"))
-        if split.days
+        if split.partial
         else None,
-        MonthlyMetric.objects.filter(split.month_condition()) if split.months else None,
+        MonthlyMetric.objects.filter(split.month_condition()),
     ):
         if rows is None:
             continue

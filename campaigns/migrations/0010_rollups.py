@@ -6,7 +6,7 @@
 import django.db.models.deletion
 from decimal import Decimal
 from django.db import migrations, models
-from django.db.models import Count, Sum
+from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import TruncMonth
 
 NUMBERS = (
@@ -31,13 +31,15 @@ def fill(apps, schema_editor):
     months = (
         DailyMetric.objects.annotate(month=TruncMonth("date"))
         .values("location_id", "campaign_id", "month")
-        .annotate(days=Count("id"), **sums)
+        .annotate(days=Count("id"), first_date=Min("date"), last_date=Max("date"), **sums)
         .order_by()
     )
     MonthlyMetric.objects.bulk_create((MonthlyMetric(**row) for row in months), batch_size=1000)
     lifetimes = (
         MonthlyMetric.objects.values("location_id", "campaign_id")
-        .annotate(days=Sum("days"), **sums)
+        .annotate(
+            days=Sum("days"), first_date=Min("first_date"), last_date=Max("last_date"), **sums
+        )
         .order_by()
     )
     LifetimeMetric.objects.bulk_create(
@@ -79,6 +81,8 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("days", models.PositiveIntegerField(default=0)),
+                ("first_date", models.DateField()),
+                ("last_date", models.DateField()),
                 ("impressions", models.BigIntegerField(default=0)),
                 ("clicks", models.BigIntegerField(default=0)),
                 ("leads", models.BigIntegerField(default=0)),
@@ -132,6 +136,8 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("days", models.PositiveIntegerField(default=0)),
+                ("first_date", models.DateField()),
+                ("last_date", models.DateField()),
                 ("impressions", models.BigIntegerField(default=0)),
                 ("clicks", models.BigIntegerField(default=0)),
                 ("leads", models.BigIntegerField(default=0)),

@@ -35,8 +35,11 @@ class Rollup(models.Model):
     campaign = models.ForeignKey(
         Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    #: How many daily rows are summed.
+    #: How many daily rows are summed, and the first and last of their dates: a period that
+    #: cuts a month holds all of that month's recorded days when they lie between these.
     days = models.PositiveIntegerField(default=0)
+    first_date = models.DateField()
+    last_date = models.DateField()
     impressions = models.BigIntegerField(default=0)
     clicks = models.BigIntegerField(default=0)
     leads = models.BigIntegerField(default=0)
