@@ -18,12 +18,14 @@ from __future__ import annotations
 import operator
 from collections.abc import Iterable
 from datetime import date
+from decimal import ROUND_HALF_UP
 from functools import reduce
 
 from django.db import transaction
 from django.db.models import Count, DecimalField, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from campaigns.metrics import CENT
 from campaigns.models import (
     DAILY_MONEY_FIELDS,
     DAILY_NUMBER_FIELDS,
@@ -135,6 +137,14 @@ def rebuild(*location_ids: int) -> None:
             refresh(location_id, set(days.distinct().order_by()))
 
 
+def _cents(rows: dict) -> dict:
+    """Money sums rounded to the cent (SQLite sums money as floating point)."""
+    for row in rows.values():
+        for name in DAILY_MONEY_FIELDS:
+            row[name] = row[name].quantize(CENT, rounding=ROUND_HALF_UP)
+    return rows
+
+
 def differences(*location_ids: int) -> list[str]:
     """Where the rollups of these locations (all when none is given) differ from the sums of
     their daily rows, in words; empty when they agree."""
@@ -165,8 +175,8 @@ def differences(*location_ids: int) -> list[str]:
             row.pop("campaign_id"): row for row in lifetimes.values("campaign_id", *ROLLUP_FIELDS)
         }
     for label, expected, stored in (
-        ("month", expected_months, stored_months),
-        ("lifetime", expected_lifetimes, stored_lifetimes),
+        ("month", _cents(expected_months), stored_months),
+        ("lifetime", _cents(expected_lifetimes), stored_lifetimes),
     ):
         for key in sorted(set(expected) | set(stored), key=str):
             if expected.get(key) != stored.get(key):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 
 from django.db.models import DecimalField, Q, Sum, Value
@@ -43,10 +43,12 @@ class Totals:
 
     @classmethod
     def from_values(cls, values: dict, prefix: str = "") -> Totals:
+        """From a row of sums. Money is rounded to the cent: a sum of amounts in cents is whole
+        cents, but SQLite sums money as floating point (476167.529999999 for 476167.53)."""
         return cls(
             **{
                 name: (
-                    Decimal(values[prefix + name])
+                    Decimal(values[prefix + name]).quantize(m.CENT, rounding=ROUND_HALF_UP)
                     if name in DailyMetric.MONEY_FIELDS
                     else int(values[prefix + name])
                 )
