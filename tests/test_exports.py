@@ -5,7 +5,6 @@ daily rows importing back unchanged."""
 import csv
 import html
 import io
-import math
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -671,16 +670,18 @@ def test_the_printable_report_sums_weeks_for_a_long_period(
     client, sunrise_manager, reference_campaign
 ):
     client.force_login(sunrise_manager)
-    query = "?period=custom&start=2026-01-01&end=2026-03-31"  # 90 days
+    query = "?period=custom&start=2026-01-01&end=2026-04-30"  # 120 days: ISO weeks
 
     page = text(
         client.get(csv_url("report", reference_campaign.location, reference_campaign, query))
     )
 
     assert "Weekly numbers" in page
-    assert table_rows(page, "daily-table") == math.ceil(90 / 7)
-    # The week of Jan 8–14 holds all three recorded days.
-    assert '<tr><td>Jan 8 – Jan 14, 2026</td><td class="num">10,000</td>' in page
+    # The weeks of Dec 29 (cut to Jan 1–4) to Apr 27 (cut to Apr 27–30).
+    assert table_rows(page, "daily-table") == 18
+    assert "<tr><td>Jan 1 – Jan 4, 2026</td>" in page
+    # The week of Monday Jan 12 holds all three recorded days.
+    assert '<tr><td>Jan 12 – Jan 18, 2026</td><td class="num">10,000</td>' in page
 
 
 def test_the_printable_report_swaps_its_period_in_place(

@@ -18,6 +18,7 @@ from campaigns.analytics.figures import Totals
 from campaigns.analytics.series import (
     DAY,
     MONTH,
+    MONTHS,
     WEEK,
     Span,
     period_series,
@@ -26,6 +27,7 @@ from campaigns.analytics.series import (
 from campaigns.models import DailyMetric
 from campaigns.periods import Period, months_of
 from campaigns.reporting.content import report_context
+from campaigns.reporting.images import report_images
 from campaigns.tenancy import scope
 from tests.factories import CampaignFactory
 
@@ -324,3 +326,19 @@ def test_the_overview_and_the_emailed_report_use_the_same_months(
 
     assert detail.unit == MONTH
     assert overview.context["series"] == detail.spans == emailed
+
+
+def test_the_cards_and_the_emailed_picture_name_months_not_days(
+    client, sunrise_manager, long_campaign
+):
+    location = long_campaign.location
+    query = f"?period=custom&start={START:%Y-%m-%d}&end={END:%Y-%m-%d}"
+    client.force_login(sunrise_manager)
+    page = client.get(reverse("campaigns:overview", args=[location.slug]) + query).content.decode()
+    assert "month by month" in page and "day by day" not in page
+    first = f"{MONTHS[START.month - 1]} {START.year}"
+    assert f" in {first}," in page or f" in {START.day}" in page
+
+    picture = report_images(report_context(location, Period(START, END), today=END))
+    [trend] = [image for image in picture if image.cid.startswith("chart-daily")]
+    assert trend.alt.startswith("Spend and revenue by month from ")

@@ -1234,9 +1234,11 @@ def test_a_manager_sees_the_controls_on_the_campaign_page(
     client, sunrise_manager, sunrise_pages, spring_campaign
 ):
     client.force_login(sunrise_manager)
-    page = text(client.get(sunrise_pages["campaign"]))
-    for control in ["Record a day", "Set funnel counts", ">Edit<", "Complete…", ">Correct<"]:
+    page = text(client.get(sunrise_pages["campaign"]))  # its whole life: 331 days, by week
+    for control in ["Record a day", "Set funnel counts", ">Edit<", "Complete…", ">Days<"]:
         assert control in page, control
+    # Over 30 days the table is day by day, each day with its correction link.
+    assert ">Correct<" in text(client.get(sunrise_pages["campaign"] + "?period=30d"))
 
 
 # --- 9. A constant number of queries per page ------------------------------------------------

@@ -9,7 +9,7 @@ One module per sub-domain, each importing only the ones listed before it:
 - ``judgement``: pacing, targets measured against time, and the one campaign health;
 - ``funnel``: the recorded or derived funnel;
 - ``reports``: campaign reports; ``comparison``; ``channels``; ``locations`` (overview and
-  portfolio); ``series`` (daily and weekly series).
+  portfolio); ``series`` (a period's points by day, ISO week or month).
 
 Call these inside ``tenancy.scope(location)``; the functions that take a location open that
 scope themselves.

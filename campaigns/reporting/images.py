@@ -157,7 +157,7 @@ def daily_trend_png(series: list[DayFigures], currency: str) -> InlineImage | No
         width = draw.textlength(label, font=font(10))
         draw.text(((left - 6) * SCALE - width, y - 7 * SCALE), label, font=font(10), fill=MUTED)
     for i in sorted({0, (len(series) - 1) // 2, len(series) - 1}):
-        label = day_label(series[i].date)
+        label = point_label(series[i])
         width = draw.textlength(label, font=font(10))
         x = min(max(x_of(i) - width / 2, left * SCALE), WIDTH * SCALE - width)
         draw.text((x, (height - bottom + 8) * SCALE), label, font=font(10), fill=MUTED)
@@ -167,11 +167,16 @@ def daily_trend_png(series: list[DayFigures], currency: str) -> InlineImage | No
     spend = sum((d.totals.spend for d in series), Decimal(0))
     revenue = sum((d.totals.revenue for d in series), Decimal(0))
     alt = (
-        f"Spend and revenue by day from {day_label(series[0].date)} to "
-        f"{day_label(series[-1].date)}: spend {display.money(spend, currency)}, "
-        f"revenue {display.money(revenue, currency)} in all."
+        f"Spend and revenue by {getattr(series[0], 'unit', 'day')} from "
+        f"{point_label(series[0])} to {point_label(series[-1])}: spend "
+        f"{display.money(spend, currency)}, revenue {display.money(revenue, currency)} in all."
     )
     return InlineImage("chart-daily@report", _png(image), WIDTH, height, alt)
+
+
+def point_label(point) -> str:
+    """ "3 Nov", "Week of 3 Nov", "Nov 2024": a series' point (a span) or a plain day."""
+    return point.label if hasattr(point, "label") else day_label(point.date)
 
 
 def report_images(context: dict) -> list[InlineImage]:

@@ -95,18 +95,29 @@ def kpi_card(figures, changes, key, currency="USD", series=None):
 
 
 def sparkline_context(series, key: str, currency: str) -> dict:
-    """The card's daily points and their words for screen readers (first and last day)."""
+    """The card's points (a day, week or month each) and their words for screen readers (the
+    first and last point)."""
     if not series:
-        return {"points": None, "points_text": ""}
+        return {"points": None, "points_text": "", "points_by": ""}
     points = series_values(series, key)
     first, last = series[0], series[-1]
+    unit = getattr(first, "unit", "day")
     return {
         "points": points,
+        "points_by": f" {unit} by {unit}",
         "points_text": (
-            f"{display.figure(key, points[0], currency)} on {first.date:%b %-d}, "
+            f"{display.figure(key, points[0], currency)} in {_point(first)}, "
+            f"{display.figure(key, points[-1], currency)} in {_point(last)}"
+            if unit != "day"
+            else f"{display.figure(key, points[0], currency)} on {first.date:%b %-d}, "
             f"{display.figure(key, points[-1], currency)} on {last.date:%b %-d}"
         ),
     }
+
+
+def _point(span) -> str:
+    """ "the week of 3 Nov", "Nov 2024" """
+    return span.label[0].lower() + span.label[1:] if span.unit == "week" else span.label
 
 
 def series_values(series, key: str) -> list:
