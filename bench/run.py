@@ -116,17 +116,43 @@ def statement_shape(sql: str) -> str:
     return re.sub(r"%s(, %s)+", "%s, …", " ".join(sql.split()))
 
 
+def outer_from(text: str) -> int:
+    """Where the statement's own FROM is (not a subquery's); -1 when it has none."""
+    depth = 0
+    for at, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0 and text.startswith(" FROM ", at):
+            return at
+    return -1
+
+
 def statement_text(sql: str, width: int = 220) -> str:
     """What a statement reads, filters and groups by: from its FROM on, columns unqualified,
     IN lists collapsed, shortened."""
     text = statement_shape(sql).replace('"', "")
     text = re.sub(r"\b(campaigns|auth|django)_(\w+)\.", "", text)
-    at = text.find(" FROM ")
+    at = outer_from(text)
     if at > 0:
         head = "SELECT trunc(date), … " if "trunc" in text[:at].lower() else "SELECT … "
         text = head + text[at + 1 :]
     text = (text[:width] + " …") if len(text) > width else text
     return text.replace("|", "\\|")
+
+
+def slowest_of_each(results: list[tuple[str, str, str, Measurement]]) -> list[str]:
+    """The slowest statement of each page of the page table."""
+    lines = [
+        "| shape | page | period | slowest statement | its floor | rows |",
+        "| --- | --- | --- | --- | ---: | ---: |",
+    ]
+    for shape, page, period, m in results:
+        if m.statements:
+            seconds, sql, rows = m.statements[0]
+            lines.append(
+                f"| {shape} | {page} | {period} | `{statement_text(sql)}` | {ms(seconds)} | "
+                f"{rows:,} |"
+            )
+    return lines
 
 
 def slowest_statements(pairs: dict[str, list[Measurement]], top: int = 2) -> list[str]:
@@ -236,6 +262,8 @@ def main() -> None:
         "e.g. it read days where the other reads weeks or months); rows fetched by each.\n"
     )
     print("\n".join(slowest_statements(pairs)))
+    print("\n### The slowest statement of each page\n")
+    print("\n".join(slowest_of_each(results)))
     print()
 
 
