@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 
-from django.db.models import DecimalField, Q, Sum, Value
+from django.db.models import CharField, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from campaigns import metrics as m
@@ -214,32 +214,32 @@ def grouped_totals(
     group: str, periods: dict[str, Period], **filters
 ) -> dict[object, dict[str, Totals]]:
     """Sums per value of ``group`` (e.g. "campaign_id", "location_id") over each named period,
-    of the rows matching ``filters``: at most two grouped queries whatever the periods (one of
-    the days at the periods' ends, one of the rollups; the first is not made when every period
-    is whole months)."""
+    of the rows matching ``filters``: at most two queries whatever the periods, one of the
+    days at the periods' ends and one of the rollups (the first is not made when every period
+    is whole months). Each is a UNION ALL of one plain grouped SELECT per period, labelled
+    with the period's name: cheaper to build than conditional sums repeating each period's
+    condition in every SUM, and the same sums."""
     split = {name: parts(period) for name, period in periods.items()}
     found: dict[object, dict[str, Totals]] = {}
     for model, conditions in (
         (DailyMetric, {name: p.day_condition() for name, p in split.items()}),
         (MonthlyMetric, {name: p.month_condition() for name, p in split.items()}),
     ):
-        conditions = {name: c for name, c in conditions.items() if c is not None}
-        if not conditions:
-            continue
-        expressions = {}
-        for name, condition in conditions.items():
-            expressions.update(sums(f"{name}_", condition))
-        rows = (
+        selects = [
             model.objects.filter(**filters)
-            .filter(reduce(operator.or_, conditions.values()))
+            .filter(condition)
             .values(group)
-            .annotate(**expressions)
+            .annotate(period=Value(name, output_field=CharField()), **sums(""))
             .order_by()
-        )
+            for name, condition in conditions.items()
+            if condition is not None
+        ]
+        if not selects:
+            continue
+        rows = selects[0].union(*selects[1:], all=True).order_by() if selects[1:] else selects[0]
         for row in rows:
             totals = found.setdefault(row[group], {name: Totals() for name in periods})
-            for name in conditions:
-                totals[name] += Totals.from_values(row, f"{name}_")
+            totals[row["period"]] += Totals.from_values(row)
     return found
 
 
