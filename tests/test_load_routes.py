@@ -97,6 +97,7 @@ def test_login_and_the_trivial_view(client, site):
     )
     assert response.status_code == 302
     assert client.get(routes.overview_path(site["slug"])).status_code == 200
+    assert client.get(routes.static_page_path(site["slug"])).status_code == 200
     health = client.get(routes.TRIVIAL_PATH)
     assert health.status_code == 200
     assert health.content == b"ok"

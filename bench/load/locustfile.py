@@ -186,3 +186,13 @@ class OverviewUser(Browsing):
     @task
     def overview(self) -> None:
         self.open(self.route, self.cookie)
+
+
+class StaticPageUser(OverviewUser):
+    """Saturation of a signed-in page without figures (the import help) of the same location:
+    the second floor, the fixed cost of any of a location's pages."""
+
+    route = routes.Route(
+        "signed-in page without figures (saturation)",
+        routes.static_page_path(CONFIG["overview_slug"]),
+    )

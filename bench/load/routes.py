@@ -33,6 +33,12 @@ def overview_path(slug: str) -> str:
     return f"/l/{slug}/"
 
 
+def static_page_path(slug: str) -> str:
+    """A signed-in page without figures (the import help): the fixed cost of any page of a
+    location (session, user, membership, the base template with its navigation)."""
+    return f"/l/{slug}/import/help/"
+
+
 def location_routes(slug: str, campaign: int, other: int) -> list[Route]:
     """What managers and viewers alike read in a location: its overview, campaign list and a
     campaign's page, each as a full page and as the fragment a period or sort change loads."""

@@ -7,7 +7,9 @@ workers) and runs Locust headless (bench/load/locustfile.py) in three phases:
 
 1. the mixed browse: LOAD_USERS managers, viewers and API clients for LOAD_SECONDS;
 2. the trivial view (/healthz) alone, LOAD_USERS users without think time, LOAD_SATURATION_SECONDS;
-3. one location's overview alone, signed in, the same way.
+3. a signed-in page of that location without figures (the import help) alone, the same way:
+   the fixed cost of any of its pages;
+4. one location's overview alone, signed in, the same way.
 
 Prints a Markdown table per phase. Exit status 1 when any request failed.
 """
@@ -361,6 +363,7 @@ def main() -> int:
         # Locust stops itself LOAD_SECONDS after the last sign-in (bench/load/locustfile.py).
         mixed = locust("mixed", port, MIXED, SECONDS + 180, rate=max(1, USERS // RAMP))
         trivial = locust("trivial", port, ["HealthUser"], SATURATION_SECONDS, rate=USERS)
+        page = locust("page", port, ["StaticPageUser"], SATURATION_SECONDS, rate=USERS)
         overview = locust("overview", port, ["OverviewUser"], SATURATION_SECONDS, rate=USERS)
     finally:
         server.terminate()
@@ -368,9 +371,16 @@ def main() -> int:
     trivial_rps = float(trivial[0]["Requests/s"])
     overview_rps = float(overview[0]["Requests/s"])
     ratio = overview_rps / trivial_rps if trivial_rps else 0.0
+    page_rps = float(page[0]["Requests/s"])
+    page_ratio = overview_rps / page_rps if page_rps else 0.0
     failed = {
         name: int(rows[-1]["Failure Count"])
-        for name, rows in (("mixed", mixed), ("trivial", trivial), ("overview", overview))
+        for name, rows in (
+            ("mixed", mixed),
+            ("trivial", trivial),
+            ("page", page),
+            ("overview", overview),
+        )
     }
     # Written when every user was ready: missing, some user never got as far as browsing.
     signed = WORKDIR / "sign-ins.json"
@@ -392,8 +402,9 @@ def main() -> int:
     print("\nBefore the browse (not in the table above), the managers and viewers signed in:\n")
     print(table(sign_ins))
     print(f"\nSaturation, {USERS} users without think time, {SATURATION_SECONDS} s each:\n")
-    print(table([trivial[0], overview[0]]))
+    print(table([trivial[0], page[0], overview[0]]))
     print(f"\nOverview ÷ trivial view: {ratio:.1%} (goal ≥ 40 %).")
+    print(f"Overview ÷ signed-in page without figures: {page_ratio:.1%}.")
     print(f"Failures: {sum(failed.values())} (goal 0).")
     for name, count in failed.items():
         if count and name != "sign-in":
