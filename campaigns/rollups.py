@@ -1,11 +1,12 @@
-"""Keeping the rollups (``MonthlyMetric``, ``LifetimeMetric``) equal to the daily rows.
+"""Keeping the rollups (``MonthlyMetric``, ``LifetimeMetric``, ``LocationMonthlyMetric``)
+equal to the daily rows.
 
 A write of daily rows calls ``refresh`` with the (campaign, day)s it touched, inside its own
-transaction: the months those days fall in are summed again from the daily rows, and the
-lifetime totals of their campaigns from the months. Recomputing (not adding differences) keeps
-them exact whatever the write did — insert, replace, move a day, delete — and on PostgreSQL the
-campaigns are locked first, so two writes to one campaign at once cannot each sum without the
-other's days.
+transaction: the months those days fall in are summed again from the daily rows, then the
+lifetime totals of their campaigns and the location's totals of those months from the months.
+Recomputing (not adding differences) keeps them exact whatever the write did — insert,
+replace, move a day, delete — and on PostgreSQL the location's row is locked first, so two
+writes to one location at once cannot each sum without the other's days.
 
 ``DailyMetric``'s model (save, delete) and queryset (bulk_create, bulk_update, update, delete)
 call ``refresh``; a raw statement, like the import's upsert, calls it itself. ``rebuild``
@@ -29,9 +30,10 @@ from campaigns.metrics import CENT
 from campaigns.models import (
     DAILY_MONEY_FIELDS,
     DAILY_NUMBER_FIELDS,
-    Campaign,
     DailyMetric,
     LifetimeMetric,
+    Location,
+    LocationMonthlyMetric,
     MonthlyMetric,
 )
 from campaigns.periods import month_of, next_month
@@ -66,13 +68,9 @@ def refresh(location_id: int, days: Iterable[tuple[int, date]]) -> None:
     first = min(month for _, month in months)
     end = next_month(max(month for _, month in months))
     with scope(location_id), transaction.atomic():
-        # On PostgreSQL, one write at a time per campaign: the second sums after the first commits.
-        list(
-            Campaign.objects.select_for_update()
-            .filter(pk__in=campaign_ids)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        # On PostgreSQL, one write of days at a time per location (the location's months sum
+        # every campaign's): the second sums after the first commits.
+        list(Location.objects.select_for_update().filter(pk=location_id).values_list("pk"))
         found = {
             (row["campaign_id"], row["month"]): row
             for row in DailyMetric.objects.filter(
@@ -91,6 +89,7 @@ def refresh(location_id: int, days: Iterable[tuple[int, date]]) -> None:
                 reduce(operator.or_, (Q(campaign=c, month=month) for c, month in emptied))
             ).delete()
         _refresh_lifetimes(location_id, campaign_ids)
+        refresh_location_months(location_id, {month for _, month in months})
 
 
 def _refresh_lifetimes(location_id: int, campaign_ids: list[int]) -> None:
@@ -103,6 +102,22 @@ def _refresh_lifetimes(location_id: int, campaign_ids: list[int]) -> None:
     }
     _write(LifetimeMetric, location_id, found, ["location", "campaign"])
     LifetimeMetric.objects.filter(campaign__in=set(campaign_ids) - set(found)).delete()
+
+
+def refresh_location_months(location_id: int, months: set[date]) -> None:
+    """Sum again these months of the location from its campaigns' monthly rollups (also after
+    campaigns are deleted: their rollups go with them, the location's stay)."""
+    if not months:
+        return
+    found = {
+        row["month"]: row
+        for row in MonthlyMetric.objects.filter(month__in=months)
+        .values("month")
+        .annotate(**_sums("sum"))
+        .order_by()
+    }
+    _write(LocationMonthlyMetric, location_id, found, ["location", "month"])
+    LocationMonthlyMetric.objects.filter(month__in=months - set(found)).delete()
 
 
 def _write(model, location_id: int, found: dict, unique_fields: list[str]) -> None:
@@ -131,6 +146,7 @@ def rebuild(*location_ids: int) -> None:
         with scope(location_id), transaction.atomic():
             MonthlyMetric.objects.all().delete()
             LifetimeMetric.objects.all().delete()
+            LocationMonthlyMetric.objects.all().delete()
             days = DailyMetric.objects.annotate(month=TruncMonth("date")).values_list(
                 "campaign_id", "month"
             )
@@ -152,10 +168,12 @@ def differences(*location_ids: int) -> list[str]:
     with scopes_disabled():
         days = DailyMetric.objects.all()
         months, lifetimes = MonthlyMetric.objects.all(), LifetimeMetric.objects.all()
+        locations = LocationMonthlyMetric.objects.all()
         if location_ids:
             days = days.filter(location__in=location_ids)
             months = months.filter(location__in=location_ids)
             lifetimes = lifetimes.filter(location__in=location_ids)
+            locations = locations.filter(location__in=location_ids)
         expected_months = {
             (row.pop("campaign_id"), row.pop("month")): row
             for row in days.annotate(month=TruncMonth("date"))
@@ -174,9 +192,21 @@ def differences(*location_ids: int) -> list[str]:
         stored_lifetimes = {
             row.pop("campaign_id"): row for row in lifetimes.values("campaign_id", *ROLLUP_FIELDS)
         }
+        expected_locations = {
+            (row.pop("location_id"), row.pop("month")): row
+            for row in days.annotate(month=TruncMonth("date"))
+            .values("location_id", "month")
+            .annotate(**_sums("count"))
+            .order_by()
+        }
+        stored_locations = {
+            (row.pop("location_id"), row.pop("month")): row
+            for row in locations.values("location_id", "month", *ROLLUP_FIELDS)
+        }
     for label, expected, stored in (
         ("month", _cents(expected_months), stored_months),
         ("lifetime", _cents(expected_lifetimes), stored_lifetimes),
+        ("location month", _cents(expected_locations), stored_locations),
     ):
         for key in sorted(set(expected) | set(stored), key=str):
             if expected.get(key) != stored.get(key):

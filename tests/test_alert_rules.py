@@ -202,14 +202,13 @@ def test_rules_take_a_constant_number_of_queries(
     rule(sunrise, campaigns=made[:2])  # one rule for chosen campaigns
     for n in range(rules - 1):
         rule(sunrise, threshold=str(40 + n), window_days=[7, 14, 30, 90][n % 4])
-    # campaigns, period sums (days of partial months, monthly rollups), lifetime rollups, funnel
-    # stages, last days, the active rules, their chosen campaigns, the window sums (days of
-    # partial months and monthly rollups, for every window at once), open alerts, the
+    # campaigns, period sums, lifetime sums, funnel stages, last days, the active rules, their
+    # chosen campaigns, the window sums (one grouped query for every window), open alerts, the
     # savepoint, the insert, its release
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(12):
         opened, _ = evaluate_alerts(sunrise, today=TODAY)
     assert opened == 2 + (rules - 1) * campaigns
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         assert evaluate_alerts(sunrise, today=TODAY) == (0, 0)
 
 

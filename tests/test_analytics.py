@@ -1001,16 +1001,15 @@ def queries_for_reports(location) -> tuple[int, int]:
     return len(reports), len(captured)
 
 
-def test_campaign_reports_take_five_queries_for_one_campaign_or_fifty():
-    """Campaigns, their sums over the period and the one before (the days of the partial
-    months, the monthly rollups), their lifetime rollups, and their funnel stages: five
-    queries, however many campaigns."""
+def test_campaign_reports_take_four_queries_for_one_campaign_or_fifty():
+    """Campaigns, their sums over the period and the one before, their lifetime sums, and
+    their funnel stages: four queries, however many campaigns."""
     one, fifty = LocationFactory(), LocationFactory()
     campaigns_with_data(one, 1)
     campaigns_with_data(fifty, 50)
 
-    assert queries_for_reports(one) == (1, 5)
-    assert queries_for_reports(fifty) == (50, 5)
+    assert queries_for_reports(one) == (1, 4)
+    assert queries_for_reports(fifty) == (50, 4)
 
 
 def test_channel_analytics_takes_two_queries_however_many_campaigns(django_assert_num_queries):
@@ -1030,18 +1029,17 @@ def test_channel_analytics_takes_two_queries_however_many_campaigns(django_asser
     assert large.total.totals.leads == 50 * 2 * 10
 
 
-def test_location_summaries_take_four_queries_however_many_locations(
+def test_location_summaries_take_three_queries_however_many_locations(
     django_assert_num_queries,
 ):
-    # The figures (March, and its previous period Jan 29 – Feb 28: the days of the partial
-    # month, the monthly rollups), then the campaigns and their lifetime rollups for the health.
+    # The figures, then the campaigns and their lifetime sums for the health counts.
     locations = [LocationFactory() for _ in range(3)]
     for location in locations:
         campaigns_with_data(location, 2)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         [single] = location_summaries(locations[:1], MARCH)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         summaries = location_summaries(locations, MARCH)
 
     assert single.current.totals.leads == 2 * 2 * 10

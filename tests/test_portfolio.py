@@ -291,11 +291,11 @@ def test_pagination_50_locations_a_page(client, agency):
     assert "All 120 locations" in last
 
 
-#: Session, user, locations, earliest start, campaigns, period sums (by location: the days of
-#: the partial months, the monthly rollups), lifetime rollups (by campaign), the page's daily series (by location and day), the header's locations,
+#: Session, user, locations, earliest start, campaigns, period sums (by location), lifetime
+#: sums (by campaign), the page's daily series (by location and day), the header's locations,
 #: and the open alerts (by location): each row's count and, from the same query, the header's
 #: badge across all the user's locations (the view passes it, so the badge's own query is not run).
-QUERIES = 11
+QUERIES = 10
 
 
 @pytest.mark.parametrize("extra", [0, 117])

@@ -156,6 +156,10 @@ def test_rollups_equal_the_days_after_any_writes_and_any_period_reads_the_same(w
                 for month in {month_of(r.date) for r in by_campaign[c] if r.date in period}:
                     in_month = [r for r in by_campaign[c] if month_of(r.date) == month]
                     assert months[(c, month)] == plain_sums(in_month, period)
+            location_months = monthly_totals("location_id", period)
+            for month in {month_of(r.date) for r in days if r.date in period}:
+                in_month = [r for r in days if month_of(r.date) == month]
+                assert location_months[(location.pk, month)] == plain_sums(in_month, period)
 
 
 # --- Each path, by name ------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from django.db.models import CharField, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from campaigns import metrics as m
-from campaigns.models import DailyMetric, LifetimeMetric, MonthlyMetric
+from campaigns.models import DailyMetric, LifetimeMetric, LocationMonthlyMetric, MonthlyMetric
 from campaigns.periods import Period, month_of, next_month
 
 SUM_DECIMAL = DecimalField(max_digits=20, decimal_places=2)
@@ -152,7 +152,7 @@ class Parts:
     """A period as the whole calendar months inside it and, for each month it covers only
     partly, the run of its days in that month.
 
-    Whole months are read from ``MonthlyMetric``. So is a partly covered month of a campaign
+    Whole months are read from the monthly rollups. So is a partly covered month of a campaign
     whose recorded days all lie in the period (the rollup's first and last dates say so: the
     current month of a period that ends today, the first month of "all time"); only the other
     campaigns' days in that run are read from ``DailyMetric``. The sums are those of reading
@@ -161,14 +161,24 @@ class Parts:
     partial: tuple[tuple[date, date], ...]  # (first, last day) of the period in a partial month
     months: tuple[date, date] | None  # the first days of the first and last whole months
 
-    def month_condition(self) -> Q | None:
-        """The monthly rollups to read, or None when there are none."""
-        conditions = [
-            Q(month=month_of(a), first_date__gte=a, last_date__lte=b) for a, b in self.partial
-        ]
-        if self.months is not None:
-            conditions.append(Q(month__gte=self.months[0], month__lte=self.months[1]))
-        return reduce(operator.or_, conditions)
+    def whole_months(self) -> Q | None:
+        """The rollups of the whole months, or None when there are none."""
+        if self.months is None:
+            return None
+        return Q(month__gte=self.months[0], month__lte=self.months[1])
+
+    def partial_rollups(self) -> Q | None:
+        """The monthly rollups of the partial months whose days all lie in the period."""
+        if not self.partial:
+            return None
+        return reduce(
+            operator.or_,
+            (Q(month=month_of(a), first_date__gte=a, last_date__lte=b) for a, b in self.partial),
+        )
+
+    def month_condition(self) -> Q:
+        """The monthly rollups to read: the whole months and the partial months above."""
+        return reduce(operator.or_, [q for q in (self.whole_months(), self.partial_rollups()) if q])
 
     def day_condition(self) -> Q | None:
         """The daily rows to read (build it inside the tenant scope), or None when the period is
@@ -213,47 +223,65 @@ def parts(period: Period) -> Parts:
 def grouped_totals(
     group: str, periods: dict[str, Period], **filters
 ) -> dict[object, dict[str, Totals]]:
-    """Sums per value of ``group`` (e.g. "campaign_id", "location_id") over each named period,
-    of the rows matching ``filters``: at most two queries whatever the periods, one of the
-    days at the periods' ends and one of the rollups (the first is not made when every period
-    is whole months). Each is a UNION ALL of one plain grouped SELECT per period, labelled
-    with the period's name: cheaper to build than conditional sums repeating each period's
-    condition in every SUM, and the same sums."""
-    split = {name: parts(period) for name, period in periods.items()}
+    """Sums per value of ``group`` ("campaign_id", or "location_id" without ``filters``) over
+    each named period, of the rows matching ``filters``, in one query: a UNION ALL of plain
+    grouped SELECTs, each labelled with its period's name. Per period:
+
+    - by campaign: the lifetime rollups of the campaigns whose days all lie in the period
+      ("all time" is one row a campaign), and the other campaigns' monthly rollups (whole
+      months, and partial months whose days all lie in the period);
+    - by location: the location's monthly rollups of the whole months, and the campaigns'
+      monthly rollups of partial months whose days all lie in the period;
+    - and the days of the partial months not read from a rollup.
+    """
+    selects = []
+    by_location = group == "location_id" and not filters
+    for name, period in periods.items():
+        split = parts(period)
+        if by_location:
+            rollups = [
+                (LocationMonthlyMetric, split.whole_months()),
+                (MonthlyMetric, split.partial_rollups()),
+            ]
+        else:
+            inside = Q(first_date__gte=period.start, last_date__lte=period.end)
+            outside = LifetimeMetric.objects.filter(**filters).exclude(inside).values("campaign_id")
+            rollups = [
+                (LifetimeMetric, inside),
+                (MonthlyMetric, split.month_condition() & Q(campaign__in=outside)),
+            ]
+        for model, condition in [*rollups, (DailyMetric, split.day_condition())]:
+            if condition is not None:
+                selects.append(
+                    model.objects.filter(**filters)
+                    .filter(condition)
+                    .values(group)
+                    .annotate(period=Value(name, output_field=CharField()), **sums(""))
+                    .order_by()
+                )
     found: dict[object, dict[str, Totals]] = {}
-    for model, conditions in (
-        (DailyMetric, {name: p.day_condition() for name, p in split.items()}),
-        (MonthlyMetric, {name: p.month_condition() for name, p in split.items()}),
-    ):
-        selects = [
-            model.objects.filter(**filters)
-            .filter(condition)
-            .values(group)
-            .annotate(period=Value(name, output_field=CharField()), **sums(""))
-            .order_by()
-            for name, condition in conditions.items()
-            if condition is not None
-        ]
-        if not selects:
-            continue
-        rows = selects[0].union(*selects[1:], all=True).order_by() if selects[1:] else selects[0]
-        for row in rows:
-            totals = found.setdefault(row[group], {name: Totals() for name in periods})
-            totals[row["period"]] += Totals.from_values(row)
+    if not selects:
+        return found
+    for row in selects[0].union(*selects[1:], all=True).order_by() if selects[1:] else selects[0]:
+        totals = found.setdefault(row[group], {name: Totals() for name in periods})
+        totals[row["period"]] += Totals.from_values(row)
     return found
 
 
 def monthly_totals(group: str, period: Period, **filters) -> dict[tuple[object, date], Totals]:
     """Sums per (value of ``group``, first day of a calendar month) over the period, of the rows
     matching ``filters``; a month cut by the period's ends sums only its days in the period.
-    Whole months from the rollups, the ends from the days: two grouped queries at most."""
+    Whole months from the rollups (by location without ``filters``: the location's), partial
+    months from the rollups whose days all lie in the period and from the other days."""
     split = parts(period)
+    whole = LocationMonthlyMetric if group == "location_id" and not filters else MonthlyMetric
     found: dict[tuple[object, date], Totals] = {}
     for rows in (
+        whole.objects.filter(split.whole_months()) if split.months else None,
+        MonthlyMetric.objects.filter(split.partial_rollups()) if split.partial else None,
         DailyMetric.objects.filter(split.day_condition()).annotate(month=TruncMonth("date"))
         if split.partial
         else None,
-        MonthlyMetric.objects.filter(split.month_condition()),
     ):
         if rows is None:
             continue

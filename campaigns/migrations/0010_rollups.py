@@ -3,8 +3,9 @@
 # them exact (campaigns/rollups.py). On PostgreSQL they get the composite campaign key of
 # migration 0009, like every table that names a campaign and a location.
 
-import django.db.models.deletion
 from decimal import Decimal
+
+import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models import Count, Max, Min, Sum
 from django.db.models.functions import TruncMonth
@@ -27,6 +28,7 @@ def fill(apps, schema_editor):
     DailyMetric = apps.get_model("campaigns", "DailyMetric")
     MonthlyMetric = apps.get_model("campaigns", "MonthlyMetric")
     LifetimeMetric = apps.get_model("campaigns", "LifetimeMetric")
+    LocationMonthlyMetric = apps.get_model("campaigns", "LocationMonthlyMetric")
     sums = {name: Sum(name) for name in NUMBERS}
     months = (
         DailyMetric.objects.annotate(month=TruncMonth("date"))
@@ -44,6 +46,16 @@ def fill(apps, schema_editor):
     )
     LifetimeMetric.objects.bulk_create(
         (LifetimeMetric(**row) for row in lifetimes), batch_size=1000
+    )
+    locations = (
+        MonthlyMetric.objects.values("location_id", "month")
+        .annotate(
+            days=Sum("days"), first_date=Min("first_date"), last_date=Max("last_date"), **sums
+        )
+        .order_by()
+    )
+    LocationMonthlyMetric.objects.bulk_create(
+        (LocationMonthlyMetric(**row) for row in locations), batch_size=1000
     )
 
 
@@ -127,6 +139,53 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
+            name="LocationMonthlyMetric",
+            fields=[
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("days", models.PositiveIntegerField(default=0)),
+                ("first_date", models.DateField()),
+                ("last_date", models.DateField()),
+                ("impressions", models.BigIntegerField(default=0)),
+                ("clicks", models.BigIntegerField(default=0)),
+                ("leads", models.BigIntegerField(default=0)),
+                ("qualified_leads", models.BigIntegerField(default=0)),
+                ("hot_leads", models.BigIntegerField(default=0)),
+                ("conversions", models.BigIntegerField(default=0)),
+                (
+                    "revenue",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=20),
+                ),
+                (
+                    "spend",
+                    models.DecimalField(decimal_places=2, default=Decimal("0"), max_digits=20),
+                ),
+                ("month", models.DateField()),
+                (
+                    "location",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="campaigns.location",
+                    ),
+                ),
+            ],
+            options={
+                "abstract": False,
+                "base_manager_name": "objects",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("location", "month"), name="locationmonthlymetric_month_unique"
+                    )
+                ],
+            },
+        ),
+        migrations.CreateModel(
             name="MonthlyMetric",
             fields=[
                 (
@@ -175,6 +234,9 @@ class Migration(migrations.Migration):
             options={
                 "abstract": False,
                 "base_manager_name": "objects",
+                "indexes": [
+                    models.Index(fields=["location", "month"], name="monthlymetric_loc_month_idx")
+                ],
                 "constraints": [
                     models.UniqueConstraint(
                         fields=("location", "campaign", "month"),

@@ -26,7 +26,7 @@ from campaigns.bounds import (
     validate_campaign_day,
 )
 from campaigns.models.tenants import Location
-from campaigns.tenancy import ScopedManager
+from campaigns.tenancy import ScopedManager, scope
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": money_validators}
 
@@ -39,12 +39,44 @@ class Channel(models.TextChoices):
     ORGANIC = "organic", "Organic"
 
 
+def _campaign_months(campaign_ids) -> dict[int, set[date]]:
+    """The months (by location id) in which these campaigns have recorded days."""
+    from campaigns.models.rollups import MonthlyMetric
+
+    months: dict[int, set[date]] = defaultdict(set)
+    for location_id, month in MonthlyMetric.objects.filter(campaign__in=campaign_ids).values_list(
+        "location_id", "month"
+    ):
+        months[location_id].add(month)
+    return months
+
+
+def _refresh_location_months(months: dict[int, set[date]]) -> None:
+    """After campaigns are deleted, sum their locations' months again without them."""
+    from campaigns import rollups
+
+    for location_id, found in months.items():
+        with scope(location_id):
+            rollups.refresh_location_months(location_id, found)
+
+
 class CampaignQuerySet(models.QuerySet):
     def for_location(self, location: Location) -> CampaignQuerySet:
         return self.filter(location=location)
 
     def active(self) -> CampaignQuerySet:
         return self.filter(status=Campaign.Status.ACTIVE)
+
+    def delete(self):
+        """Deleting campaigns deletes their days and rollups, and sums their locations' months
+        again, in one transaction."""
+        with transaction.atomic(using=self.db):
+            months = _campaign_months(self.values("pk"))
+            deleted = super().delete()
+            _refresh_location_months(months)
+        return deleted
+
+    delete.queryset_only = True
 
 
 class Campaign(models.Model):
@@ -140,6 +172,14 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def delete(self, *args, **kwargs):
+        """Its days and rollups go with it; its location's months are summed again."""
+        with transaction.atomic():
+            months = _campaign_months([self.pk])
+            deleted = super().delete(*args, **kwargs)
+            _refresh_location_months(months)
+        return deleted
 
     def day_problem(self, day: date) -> str | None:
         """Why results cannot be recorded for ``day``, or None when they can."""

@@ -1,8 +1,10 @@
 """Rollups of the daily rows: each campaign's sums per calendar month and over its whole life.
 
 They exist so a page's cost grows with what it shows (campaigns × months), not with the days
-stored: a period is answered as its whole months from ``MonthlyMetric`` plus its partial months
-at the ends from the daily rows, and pacing's lifetime sums come from ``LifetimeMetric``.
+stored: a period is answered as its whole months from ``MonthlyMetric`` (per location:
+``LocationMonthlyMetric``) plus its partial months at the ends from the daily rows, and pacing's
+lifetime sums (and "all time" for a campaign whose days all lie in it) come from
+``LifetimeMetric``.
 
 Nothing writes them but ``campaigns.rollups``, which recomputes the months a write touched
 from the daily rows inside the write's own transaction (``DailyMetric``'s model and queryset
@@ -20,20 +22,17 @@ from campaigns.models.campaign import Campaign
 from campaigns.models.tenants import Location
 from campaigns.tenancy import ScopedManager
 
-__all__ = ["LifetimeMetric", "MonthlyMetric"]
+__all__ = ["LifetimeMetric", "LocationMonthlyMetric", "MonthlyMetric"]
 
 #: Sums of many days: counts past a 32-bit integer, money past the 14 digits of a single day.
 SUM_MONEY = {"max_digits": 20, "decimal_places": 2, "default": Decimal("0")}
 
 
-class Rollup(models.Model):
+class Sums(models.Model):
     """The daily numbers summed: the same field names as ``DailyMetric``."""
 
     location = models.ForeignKey(
         Location, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
     )
     #: How many daily rows are summed, and the first and last of their dates: a period that
     #: cuts a month holds all of that month's recorded days when they lie between these.
@@ -56,6 +55,17 @@ class Rollup(models.Model):
         base_manager_name = "objects"
 
 
+class Rollup(Sums):
+    """Sums of one campaign's days."""
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+
+    class Meta(Sums.Meta):
+        abstract = True
+
+
 class MonthlyMetric(Rollup):
     """A campaign's daily rows of one calendar month, summed (``month`` is its first day)."""
 
@@ -67,6 +77,8 @@ class MonthlyMetric(Rollup):
                 fields=["location", "campaign", "month"], name="monthlymetric_campaign_month_unique"
             ),
         ]
+        # Which campaigns have days in a month (the partly covered months of a period).
+        indexes = [models.Index(fields=["location", "month"], name="monthlymetric_loc_month_idx")]
 
     def __str__(self) -> str:
         return f"{self.campaign_id} in {self.month:%Y-%m}"
@@ -84,3 +96,20 @@ class LifetimeMetric(Rollup):
 
     def __str__(self) -> str:
         return f"{self.campaign_id} lifetime"
+
+
+class LocationMonthlyMetric(Sums):
+    """All of a location's daily rows of one calendar month, summed: the portfolio's figures
+    and series over long periods read one row per location and month."""
+
+    month = models.DateField()
+
+    class Meta(Sums.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "month"], name="locationmonthlymetric_month_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"location {self.location_id} in {self.month:%Y-%m}"
