@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import CharField, DecimalField, Q, Sum, Value
+from django.db.models import CharField, DecimalField, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from campaigns import metrics as m
@@ -172,14 +172,19 @@ class Parts:
     def partial_days(self) -> list[Q]:
         """For each partial month, the days in the period of the other campaigns (build these
         inside the tenant scope). One condition per month, each read along an index (an OR of
-        them is not, on SQLite)."""
+        them is not, on SQLite); the rollup is probed per day read (EXISTS), as an IN list of
+        campaigns crossed with many locations' ids made SQLite probe every pair."""
         return [
             Q(
+                Exists(
+                    MonthlyMetric.objects.filter(
+                        location=OuterRef("location"),
+                        campaign=OuterRef("campaign"),
+                        month=month_of(a),
+                    ).exclude(first_date__gte=a, last_date__lte=b)
+                ),
                 date__gte=a,
                 date__lte=b,
-                campaign__in=MonthlyMetric.objects.filter(month=month_of(a))
-                .exclude(first_date__gte=a, last_date__lte=b)
-                .values("campaign_id"),
             )
             for a, b in self.partial
         ]
