@@ -9,11 +9,13 @@ months, not days; lifetime sums are one rollup row per campaign.
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass, fields
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import reduce
 
-from django.db.models import CharField, DecimalField, Exists, OuterRef, Q, Sum, Value
+from django.db.models import CharField, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from campaigns import metrics as m
@@ -165,29 +167,38 @@ class Parts:
             return None
         return Q(month__gte=self.months[0], month__lte=self.months[1])
 
-    def partial_rollups(self) -> list[Q]:
-        """For each partial month, its campaigns' monthly rollups whose days all lie in it."""
-        return [Q(month=month_of(a), first_date__gte=a, last_date__lte=b) for a, b in self.partial]
+    def partial_rollups(self) -> Q | None:
+        """The monthly rollups of the partial months whose days all lie in the period."""
+        if not self.partial:
+            return None
+        return reduce(
+            operator.or_,
+            (Q(month=month_of(a), first_date__gte=a, last_date__lte=b) for a, b in self.partial),
+        )
 
-    def partial_days(self) -> list[Q]:
-        """For each partial month, the days in the period of the other campaigns (build these
-        inside the tenant scope). One condition per month, each read along an index (an OR of
-        them is not, on SQLite); the rollup is probed per day read (EXISTS), as an IN list of
-        campaigns crossed with many locations' ids made SQLite probe every pair."""
-        return [
-            Q(
-                Exists(
-                    MonthlyMetric.objects.filter(
-                        location=OuterRef("location"),
-                        campaign=OuterRef("campaign"),
-                        month=month_of(a),
-                    ).exclude(first_date__gte=a, last_date__lte=b)
-                ),
-                date__gte=a,
-                date__lte=b,
-            )
-            for a, b in self.partial
-        ]
+    def month_condition(self) -> Q:
+        """The monthly rollups to read: the whole months and the partial months above."""
+        return reduce(operator.or_, [q for q in (self.whole_months(), self.partial_rollups()) if q])
+
+    def day_condition(self) -> Q | None:
+        """The daily rows to read (build it inside the tenant scope), or None when the period is
+        whole months: in each partial month, the days of the campaigns whose rollup of that
+        month has days outside the period."""
+        if not self.partial:
+            return None
+        return reduce(
+            operator.or_,
+            (
+                Q(
+                    date__gte=a,
+                    date__lte=b,
+                    campaign__in=MonthlyMetric.objects.filter(month=month_of(a))
+                    .exclude(first_date__gte=a, last_date__lte=b)
+                    .values("campaign_id"),
+                )
+                for a, b in self.partial
+            ),
+        )
 
 
 def parts(period: Period) -> Parts:
@@ -228,33 +239,30 @@ def grouped_totals(
     for name, period in periods.items():
         split = parts(period)
         if by_location:
-            reads = [(LocationMonthlyMetric, split.whole_months())]
-            reads += [(MonthlyMetric, q) for q in split.partial_rollups()]
+            rollups = [
+                (LocationMonthlyMetric, split.whole_months()),
+                (MonthlyMetric, split.partial_rollups()),
+            ]
         else:
             inside = Q(first_date__gte=period.start, last_date__lte=period.end)
-            outside = Q(
-                campaign__in=LifetimeMetric.objects.filter(**filters)
-                .exclude(inside)
-                .values("campaign_id")
-            )
-            reads = [(LifetimeMetric, inside)]
-            reads += [
-                (MonthlyMetric, q & outside)
-                for q in (split.whole_months(), *split.partial_rollups())
-                if q is not None
+            outside = LifetimeMetric.objects.filter(**filters).exclude(inside).values("campaign_id")
+            rollups = [
+                (LifetimeMetric, inside),
+                (MonthlyMetric, split.month_condition() & Q(campaign__in=outside)),
             ]
-        reads += [(DailyMetric, q) for q in split.partial_days()]
-        selects += [
-            model.objects.filter(**filters)
-            .filter(condition)
-            .values(group)
-            .annotate(period=Value(name, output_field=CharField()), **sums(""))
-            .order_by()
-            for model, condition in reads
-            if condition is not None
-        ]
+        for model, condition in [*rollups, (DailyMetric, split.day_condition())]:
+            if condition is not None:
+                selects.append(
+                    model.objects.filter(**filters)
+                    .filter(condition)
+                    .values(group)
+                    .annotate(period=Value(name, output_field=CharField()), **sums(""))
+                    .order_by()
+                )
     found: dict[object, dict[str, Totals]] = {}
-    for row in union(selects):
+    if not selects:
+        return found
+    for row in selects[0].union(*selects[1:], all=True).order_by() if selects[1:] else selects[0]:
         totals = found.setdefault(row[group], {name: Totals() for name in periods})
         totals[row["period"]] += Totals.from_values(row)
     return found
@@ -263,34 +271,24 @@ def grouped_totals(
 def monthly_totals(group: str, period: Period, **filters) -> dict[tuple[object, date], Totals]:
     """Sums per (value of ``group``, first day of a calendar month) over the period, of the rows
     matching ``filters``; a month cut by the period's ends sums only its days in the period.
-    One query: whole months from the rollups (by location without ``filters``: the
-    location's), partial months from the rollups whose days all lie in the period and from the
-    other days."""
+    Whole months from the rollups (by location without ``filters``: the location's), partial
+    months from the rollups whose days all lie in the period and from the other days."""
     split = parts(period)
     whole = LocationMonthlyMetric if group == "location_id" and not filters else MonthlyMetric
-    reads = [whole.objects.filter(split.whole_months())] if split.months else []
-    reads += [MonthlyMetric.objects.filter(q) for q in split.partial_rollups()]
-    reads += [
-        DailyMetric.objects.filter(q).annotate(month=TruncMonth("date"))
-        for q in split.partial_days()
-    ]
     found: dict[tuple[object, date], Totals] = {}
-    for row in union(
-        [
-            rows.filter(**filters).values(group, "month").annotate(**sums("")).order_by()
-            for rows in reads
-        ]
+    for rows in (
+        whole.objects.filter(split.whole_months()) if split.months else None,
+        MonthlyMetric.objects.filter(split.partial_rollups()) if split.partial else None,
+        DailyMetric.objects.filter(split.day_condition()).annotate(month=TruncMonth("date"))
+        if split.partial
+        else None,
     ):
-        key = (row[group], row["month"])
-        found[key] = found.get(key, Totals()) + Totals.from_values(row)
+        if rows is None:
+            continue
+        for row in rows.filter(**filters).values(group, "month").annotate(**sums("")).order_by():
+            key = (row[group], row["month"])
+            found[key] = found.get(key, Totals()) + Totals.from_values(row)
     return found
-
-
-def union(selects: list) -> list[dict]:
-    """The rows of these grouped SELECTs, in one query (UNION ALL); none without a SELECT."""
-    if not selects:
-        return []
-    return list(selects[0].union(*selects[1:], all=True).order_by() if selects[1:] else selects[0])
 
 
 def lifetime_totals(**filters) -> dict[int, Totals]:
