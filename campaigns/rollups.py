@@ -68,9 +68,7 @@ def refresh(location_id: int, days: Iterable[tuple[int, date]]) -> None:
     first = min(month for _, month in months)
     end = next_month(max(month for _, month in months))
     with scope(location_id), transaction.atomic():
-        # On PostgreSQL, one write of days at a time per location (the location's months sum
-        # every campaign's): the second sums after the first commits.
-        list(Location.objects.select_for_update().filter(pk=location_id).values_list("pk"))
+        _lock(location_id)
         found = {
             (row["campaign_id"], row["month"]): row
             for row in DailyMetric.objects.filter(
@@ -104,11 +102,20 @@ def _refresh_lifetimes(location_id: int, campaign_ids: list[int]) -> None:
     LifetimeMetric.objects.filter(campaign__in=set(campaign_ids) - set(found)).delete()
 
 
+def _lock(location_id: int) -> None:
+    """On PostgreSQL, one write of days at a time per location (the location's months sum
+    every campaign's): the second sums after the first commits."""
+    list(Location.objects.select_for_update().filter(pk=location_id).values_list("pk"))
+
+
 def refresh_location_months(location_id: int, months: set[date]) -> None:
     """Sum again these months of the location from its campaigns' monthly rollups (also after
     campaigns are deleted: their rollups go with them, the location's stay)."""
     if not months:
         return
+    # The same lock as ``refresh`` (taken again inside it, a no-op): a campaign deleted while
+    # another write sums these months waits for it.
+    _lock(location_id)
     found = {
         row["month"]: row
         for row in MonthlyMetric.objects.filter(month__in=months)
