@@ -57,23 +57,11 @@ from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
 from campaigns import rollups  # noqa: E402
-from campaigns.models import Campaign, Location, Membership  # noqa: E402
+from campaigns.models import Campaign, DailyMetric, Location, Membership  # noqa: E402
 from campaigns.tenancy import scopes_disabled  # noqa: E402
 
 CHANNELS = Campaign.Channel.values
-DAY_COLUMNS = (
-    "location_id",
-    "campaign_id",
-    "date",
-    "impressions",
-    "clicks",
-    "leads",
-    "qualified_leads",
-    "hot_leads",
-    "conversions",
-    "revenue",
-    "spend",
-)
+DAY_COLUMNS = ("location_id", "campaign_id", "date", *DailyMetric.NUMBER_FIELDS)
 
 
 def migrate() -> None:

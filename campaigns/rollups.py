@@ -23,9 +23,10 @@ from decimal import ROUND_HALF_UP
 from functools import reduce
 
 from django.db import transaction
-from django.db.models import Count, DecimalField, Max, Min, Q, Sum
+from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from campaigns.analytics.figures import SUM_DECIMAL
 from campaigns.metrics import CENT
 from campaigns.models import (
     DAILY_MONEY_FIELDS,
@@ -40,7 +41,6 @@ from campaigns.periods import month_of, next_month
 from campaigns.tenancy import scope, scopes_disabled
 
 ROLLUP_FIELDS = ("days", "first_date", "last_date", *DAILY_NUMBER_FIELDS)
-SUM_MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 
 def _sums(days: str) -> dict:
@@ -52,7 +52,7 @@ def _sums(days: str) -> dict:
         "first_date": Min("date" if of_days else "first_date"),
         "last_date": Max("date" if of_days else "last_date"),
         **{
-            name: Sum(name, output_field=SUM_MONEY) if name in DAILY_MONEY_FIELDS else Sum(name)
+            name: Sum(name, output_field=SUM_DECIMAL) if name in DAILY_MONEY_FIELDS else Sum(name)
             for name in DAILY_NUMBER_FIELDS
         },
     }

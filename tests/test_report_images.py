@@ -12,7 +12,7 @@ from PIL import Image
 
 from campaigns import services
 from campaigns.analytics.figures import Totals
-from campaigns.analytics.series import DayFigures
+from campaigns.analytics.series import DAY, Span
 from campaigns.periods import Period
 from campaigns.reporting.content import report_context
 from campaigns.reporting.images import (
@@ -28,6 +28,11 @@ from campaigns.reporting.images import (
 from tests.report_support import make_schedule
 
 JANUARY = Period(date(2026, 1, 1), date(2026, 1, 31))
+
+
+def day(when, totals):
+    """One day's point, as the report's series gives it."""
+    return Span(DAY, when, when, totals)
 
 
 def picture(chart):
@@ -99,8 +104,8 @@ def test_a_period_with_nothing_spent_or_earned_has_no_charts(sunrise, two_channe
 
 
 def test_the_daily_chart_needs_two_days_and_some_money():
-    one = [DayFigures(date(2026, 1, 1), Totals(spend=Decimal("5")))]
-    idle = [DayFigures(date(2026, 1, 1) + timedelta(days=n), Totals()) for n in range(7)]
+    one = [day(date(2026, 1, 1), Totals(spend=Decimal("5")))]
+    idle = [day(date(2026, 1, 1) + timedelta(days=n), Totals()) for n in range(7)]
 
     assert daily_trend_png(one, "USD") is None
     assert daily_trend_png(idle, "USD") is None
@@ -121,8 +126,8 @@ def test_the_largest_amount_has_the_longest_bar(sunrise, two_channels):
 def test_the_html_part_becomes_related_to_its_images_and_the_attachment_stays_outside(settings):
     settings.DEFAULT_FROM_EMAIL = "reports@example.com"
     series = [
-        DayFigures(date(2026, 1, 1), Totals(spend=Decimal("10"), revenue=Decimal("30"))),
-        DayFigures(date(2026, 1, 2), Totals(spend=Decimal("20"), revenue=Decimal("5"))),
+        day(date(2026, 1, 1), Totals(spend=Decimal("10"), revenue=Decimal("30"))),
+        day(date(2026, 1, 2), Totals(spend=Decimal("20"), revenue=Decimal("5"))),
     ]
     chart = daily_trend_png(series, "EUR")
     message = EmailWithInlineImages(

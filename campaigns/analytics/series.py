@@ -14,6 +14,7 @@ from django.db.models import F
 from django.db.models.functions import TruncWeek
 
 from campaigns.analytics.figures import Totals, in_period, monthly_totals, sums
+from campaigns.metrics import CENT
 from campaigns.models import DailyMetric
 from campaigns.periods import Period, months_of, next_month
 
@@ -131,20 +132,10 @@ def _bounds(unit: str, day: date) -> tuple[date, date]:
     return day.replace(day=1), next_month(day) - timedelta(days=1)
 
 
-@dataclass(frozen=True)
-class DayFigures:
-    """One day's figures. ``reporting.images`` draws a list of these or of Spans (both have
-    ``date`` and ``totals``)."""
-
-    date: date
-    totals: Totals
-
-
 # --- The 7-day moving average of a daily chart ---------------------------------------------------
 
 #: The window of the moving average.
 AVERAGE_DAYS = 7
-CENT = Decimal("0.01")
 
 
 def moving_average(values: list, days: int = AVERAGE_DAYS) -> list[Decimal | None]:

@@ -21,7 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from campaigns import display
 from campaigns.analytics.channels import ChannelAnalytics
-from campaigns.analytics.series import DayFigures, day_label
+from campaigns.analytics.series import Span
 
 #: Drawn at twice the size shown (``width`` in the HTML), so they are sharp on a retina screen.
 SCALE = 2
@@ -131,7 +131,7 @@ def nice_ceiling(amount: Decimal) -> Decimal:
     return next(m * power for m in NICE_STEPS if m * power >= amount)
 
 
-def daily_trend_png(series: list[DayFigures], currency: str) -> InlineImage | None:
+def daily_trend_png(series: list[Span], currency: str) -> InlineImage | None:
     """Spend and revenue day by day as two lines over the period, with the axis labelled at zero,
     half and the top, and the first, middle and last days; None when nothing was spent or
     earned (or the period is a single day: a line needs two points)."""
@@ -157,7 +157,7 @@ def daily_trend_png(series: list[DayFigures], currency: str) -> InlineImage | No
         width = draw.textlength(label, font=font(10))
         draw.text(((left - 6) * SCALE - width, y - 7 * SCALE), label, font=font(10), fill=MUTED)
     for i in sorted({0, (len(series) - 1) // 2, len(series) - 1}):
-        label = point_label(series[i])
+        label = series[i].label
         width = draw.textlength(label, font=font(10))
         x = min(max(x_of(i) - width / 2, left * SCALE), WIDTH * SCALE - width)
         draw.text((x, (height - bottom + 8) * SCALE), label, font=font(10), fill=MUTED)
@@ -167,16 +167,11 @@ def daily_trend_png(series: list[DayFigures], currency: str) -> InlineImage | No
     spend = sum((d.totals.spend for d in series), Decimal(0))
     revenue = sum((d.totals.revenue for d in series), Decimal(0))
     alt = (
-        f"Spend and revenue by {getattr(series[0], 'unit', 'day')} from "
-        f"{point_label(series[0])} to {point_label(series[-1])}: spend "
+        f"Spend and revenue by {series[0].unit} from "
+        f"{series[0].label} to {series[-1].label}: spend "
         f"{display.money(spend, currency)}, revenue {display.money(revenue, currency)} in all."
     )
     return InlineImage("chart-daily@report", _png(image), WIDTH, height, alt)
-
-
-def point_label(point) -> str:
-    """ "3 Nov", "Week of 3 Nov", "Nov 2024": a series' point (a span) or a plain day."""
-    return point.label if hasattr(point, "label") else day_label(point.date)
 
 
 def report_images(context: dict) -> list[InlineImage]:
