@@ -9,6 +9,7 @@ from campaigns.views import (
     compare,
     exports,
     health,
+    history,
     imports,
     members,
     overview,
@@ -52,3 +53,4 @@ urlpatterns = [
 urlpatterns += imports.urlpatterns + exports.urlpatterns + tokens.urlpatterns + members.urlpatterns
 urlpatterns += alerts.urlpatterns
 urlpatterns += reports.urlpatterns
+urlpatterns += history.urlpatterns

@@ -1,11 +1,11 @@
-"""A location's campaigns and what is recorded of them: Campaign, DailyMetric, FunnelStage.
+"""A location's campaigns: Campaign (what is recorded of them is in ``days``). Every write of a
+campaign records its history (``campaigns.history``).
 
 Every index and unique constraint of a tenant table is led by ``location`` (see the package)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal
 
@@ -17,12 +17,9 @@ from django.db.models import F, Q
 from campaigns.bounds import (
     EARLIEST_DAY,
     LATEST_STORED_DAY,
-    MAX_COUNT,
     MAX_MONEY,
-    MAX_TOTAL_COUNT,
     count_validators,
     money_validators,
-    total_count_validators,
     validate_campaign_day,
 )
 from campaigns.models.tenants import Location
@@ -51,6 +48,38 @@ def _campaign_months(campaign_ids) -> dict[int, set[date]]:
     return months
 
 
+def _record(before: dict[int, dict], after: dict[int, dict]) -> None:
+    """History rows of the campaigns written: {pk: values (with location_id)} before and after."""
+    from campaigns import history
+
+    history.record(
+        "campaign",
+        (
+            history.Written(
+                location_id=(after.get(pk) or before[pk])["location_id"],
+                campaign_id=pk,
+                campaign_name=(after.get(pk) or before[pk])["name"],
+                old=_without_location(before.get(pk)),
+                new=_without_location(after.get(pk)),
+            )
+            for pk in sorted(before.keys() | after.keys())
+        ),
+    )
+
+
+def _without_location(values: dict | None) -> dict | None:
+    if values is None:
+        return None
+    return {k: v for k, v in values.items() if k != "location_id"}
+
+
+def _stored_campaigns(queryset) -> dict[int, dict]:
+    """{pk: values recorded by history, with location_id} of a queryset's campaigns."""
+    return {
+        row["pk"]: row for row in queryset.values("pk", "location_id", *Campaign.HISTORY_FIELDS)
+    }
+
+
 def _refresh_location_months(months: dict[int, set[date]]) -> None:
     """After campaigns are deleted, sum their locations' months again without them."""
     from campaigns import rollups
@@ -67,13 +96,33 @@ class CampaignQuerySet(models.QuerySet):
     def active(self) -> CampaignQuerySet:
         return self.filter(status=Campaign.Status.ACTIVE)
 
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if kwargs.get("update_conflicts") or kwargs.get("ignore_conflicts"):
+            raise NotImplementedError("Campaigns are created, never upserted.")
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            _record({}, {c.pk: {"location_id": c.location_id, **c.history_values()} for c in objs})
+        return created
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            before = _stored_campaigns(self)
+            updated = super().update(**kwargs)
+            _record(before, _stored_campaigns(self.model.objects.filter(pk__in=list(before))))
+        return updated
+
+    update.queryset_only = True
+
     def delete(self):
         """Deleting campaigns deletes their days and rollups, and sums their locations' months
-        again, in one transaction."""
+        again, in one transaction; the history records each campaign deleted."""
         with transaction.atomic(using=self.db):
             months = _campaign_months(self.values("pk"))
+            before = _stored_campaigns(self)
             deleted = super().delete()
             _refresh_location_months(months)
+            _record(before, {})
         return deleted
 
     delete.queryset_only = True
@@ -100,6 +149,8 @@ class Campaign(models.Model):
         "target_conversions",
         "target_roi",
     )
+    #: What the history records of a campaign.
+    HISTORY_FIELDS = (*EDITABLE_FIELDS, "google_ads_id", "meta_id", "completed_at")
 
     # Indexed by the (location, …) constraints and indexes below, never on its own.
     location = models.ForeignKey(
@@ -123,6 +174,19 @@ class Campaign(models.Model):
         validators=[MinValueValidator(Decimal("-1"))],
         help_text="As a multiple: 2.5 means an ROI of 250 %.",
     )
+    #: The campaign's id in each ad platform's exports: an import matches a row by it first.
+    google_ads_id = models.CharField(
+        "Google Ads campaign ID",
+        max_length=64,
+        blank=True,
+        help_text="The Campaign ID column of a Google Ads export, to match rows by ID.",
+    )
+    meta_id = models.CharField(
+        "Meta campaign ID",
+        max_length=64,
+        blank=True,
+        help_text="The Campaign ID column of a Meta Ads Manager export, to match rows by ID.",
+    )
     completed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -138,6 +202,15 @@ class Campaign(models.Model):
                 name="campaign_name_unique",
                 violation_error_message="This location already has a campaign with this name.",
             ),
+            *[
+                models.UniqueConstraint(
+                    fields=["location", field],
+                    condition=~Q(**{field: ""}),
+                    name=f"campaign_{field}_unique",
+                    violation_error_message="Another campaign of this location has this ID.",
+                )
+                for field in ("google_ads_id", "meta_id")
+            ],
             models.CheckConstraint(
                 condition=Q(channel__in=Channel.values), name="campaign_channel_valid"
             ),
@@ -173,13 +246,49 @@ class Campaign(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        """Saved with a history row of the fields it changed (or of a new campaign)."""
+        with transaction.atomic():
+            stored = getattr(self, "_stored", None)
+            if stored is None and not self._state.adding and self.pk is not None:
+                with scope(self.location_id):
+                    found = Campaign.objects.filter(pk=self.pk)
+                    stored = next(iter(_stored_campaigns(found).values()), None)
+            super().save(*args, **kwargs)
+            values = {"location_id": self.location_id, **self.history_values()}
+            update_fields = kwargs.get("update_fields")
+            if stored is not None and update_fields is not None:
+                values = {**stored, **{n: values[n] for n in update_fields if n in values}}
+            _record({self.pk: stored} if stored else {}, {self.pk: values})
+        self._stored = values
+
     def delete(self, *args, **kwargs):
         """Its days and rollups go with it; its location's months are summed again."""
         with transaction.atomic():
             months = _campaign_months([self.pk])
+            before = getattr(self, "_stored", None) or {
+                "location_id": self.location_id,
+                **self.history_values(),
+            }
+            pk = self.pk
             deleted = super().delete(*args, **kwargs)
             _refresh_location_months(months)
+            _record({pk: before}, {})
+        self._stored = None
         return deleted
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # What the campaign held when read: a save records the difference. A partly loaded
+        # campaign (deferred fields) has none and reads it when saved.
+        loaded = instance.__dict__
+        if all(name in loaded for name in ("location_id", *cls.HISTORY_FIELDS)):
+            instance._stored = {"location_id": instance.location_id, **instance.history_values()}
+        return instance
+
+    def history_values(self) -> dict:
+        return {name: getattr(self, name) for name in self.HISTORY_FIELDS}
 
     def day_problem(self, day: date) -> str | None:
         """Why results cannot be recorded for ``day``, or None when they can."""
@@ -195,228 +304,3 @@ class Campaign(models.Model):
         start, end = self.start_date, self.end_date
         if isinstance(start, date) and isinstance(end, date) and end < start:
             raise ValidationError({"end_date": "The end date cannot be before the start date."})
-
-
-DAILY_COUNT_FIELDS = (
-    "impressions",
-    "clicks",
-    "leads",
-    "qualified_leads",
-    "hot_leads",
-    "conversions",
-)
-DAILY_MONEY_FIELDS = ("revenue", "spend")
-DAILY_NUMBER_FIELDS = DAILY_COUNT_FIELDS + DAILY_MONEY_FIELDS
-
-
-def _refresh_rollups(keys: Iterable[tuple[int, int, date]]) -> None:
-    """Sum again the rollups of these (location id, campaign id, day)s: see campaigns.rollups."""
-    from campaigns import rollups
-
-    by_location: dict[int, set[tuple[int, date]]] = defaultdict(set)
-    for location_id, campaign_id, day in keys:
-        by_location[location_id].add((campaign_id, day))
-    for location_id, days in by_location.items():
-        rollups.refresh(location_id, days)
-
-
-KEY = ("location_id", "campaign_id", "date")
-
-
-class DailyMetricQuerySet(models.QuerySet):
-    """Every bulk write of days also sums their months again, in the same transaction."""
-
-    def bulk_create(self, objs, *args, **kwargs):
-        objs = list(objs)
-        with transaction.atomic(using=self.db):
-            created = super().bulk_create(objs, *args, **kwargs)
-            _refresh_rollups((m.location_id, m.campaign_id, m.date) for m in objs)
-        return created
-
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        with transaction.atomic(using=self.db):
-            before = self.model.objects.filter(pk__in=[m.pk for m in objs]).values_list(*KEY)
-            before = list(before)
-            updated = super().bulk_update(objs, fields, *args, **kwargs)
-            _refresh_rollups([*before, *((m.location_id, m.campaign_id, m.date) for m in objs)])
-        return updated
-
-    def update(self, **kwargs):
-        with transaction.atomic(using=self.db):
-            rows = list(self.values_list("pk", *KEY))
-            updated = super().update(**kwargs)
-            after = self.model.objects.filter(pk__in=[pk for pk, *_ in rows]).values_list(*KEY)
-            _refresh_rollups([*(key for _, *key in rows), *after])
-        return updated
-
-    update.queryset_only = True
-
-    def delete(self):
-        with transaction.atomic(using=self.db):
-            before = list(self.values_list(*KEY))
-            deleted = super().delete()
-            _refresh_rollups(before)
-        return deleted
-
-    delete.queryset_only = True
-
-
-class DailyMetric(models.Model):
-    """One campaign's results for one calendar day; recording a day again replaces it.
-
-    Every write (save, delete and the queryset's bulk writes) keeps the rollups of
-    ``campaigns.models.rollups`` equal to the days, in the same transaction."""
-
-    COUNT_FIELDS = DAILY_COUNT_FIELDS
-    MONEY_FIELDS = DAILY_MONEY_FIELDS
-    NUMBER_FIELDS = DAILY_NUMBER_FIELDS
-
-    # Both foreign keys are indexed through the (location, campaign, date) constraint.
-    location = models.ForeignKey(
-        Location, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="daily_metrics", db_index=False
-    )
-    date = models.DateField()
-    impressions = models.PositiveBigIntegerField(default=0, validators=count_validators)
-    clicks = models.PositiveBigIntegerField(default=0, validators=count_validators)
-    leads = models.PositiveIntegerField(default=0, validators=count_validators)
-    qualified_leads = models.PositiveIntegerField(default=0, validators=count_validators)
-    hot_leads = models.PositiveIntegerField(default=0, validators=count_validators)
-    conversions = models.PositiveIntegerField(default=0, validators=count_validators)
-    revenue = models.DecimalField(**MONEY, default=Decimal("0"))
-    spend = models.DecimalField(**MONEY, default=Decimal("0"))
-
-    objects = ScopedManager.from_queryset(DailyMetricQuerySet)()
-
-    class Meta:
-        ordering = ["campaign", "date"]
-        base_manager_name = "objects"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["location", "campaign", "date"], name="dailymetric_campaign_date_unique"
-            ),
-            *[
-                models.CheckConstraint(
-                    condition=Q(**{f"{f}__gte": 0}), name=f"dailymetric_{f}_nonneg"
-                )
-                for f in DAILY_NUMBER_FIELDS
-            ],
-            *[
-                models.CheckConstraint(
-                    condition=Q(**{f"{f}__lte": MAX_COUNT}), name=f"dailymetric_{f}_max"
-                )
-                for f in DAILY_COUNT_FIELDS
-            ],
-            *[
-                models.CheckConstraint(
-                    condition=Q(**{f"{f}__lte": MAX_MONEY}), name=f"dailymetric_{f}_max"
-                )
-                for f in DAILY_MONEY_FIELDS
-            ],
-            models.CheckConstraint(
-                condition=Q(qualified_leads__lte=F("leads")),
-                name="dailymetric_qualified_le_leads",
-                violation_error_message="Qualified leads cannot exceed leads.",
-            ),
-            models.CheckConstraint(
-                condition=Q(hot_leads__lte=F("qualified_leads")),
-                name="dailymetric_hot_le_qualified",
-                violation_error_message="Hot leads cannot exceed qualified leads.",
-            ),
-        ]
-        indexes = [models.Index(fields=["location", "date"], name="dailymetric_loc_date_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.campaign} on {self.date:%Y-%m-%d}"
-
-    def save(self, *args, **kwargs) -> None:
-        # The location always follows the campaign: no form or API can make them differ.
-        self.location_id = self.campaign.location_id
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            key = (self.location_id, self.campaign_id, self.date)
-            _refresh_rollups({key, getattr(self, "_stored_key", key)})
-        self._stored_key = key
-
-    def delete(self, *args, **kwargs):
-        with transaction.atomic():
-            key = getattr(self, "_stored_key", (self.location_id, self.campaign_id, self.date))
-            deleted = super().delete(*args, **kwargs)
-            _refresh_rollups([key])
-        return deleted
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        instance = super().from_db(db, field_names, values, **kwargs)
-        # Where the day was stored: a save that moves it sums its old month again too (a
-        # deferred field is not read, so a partly loaded day has no stored key).
-        key = tuple(instance.__dict__.get(name) for name in KEY)
-        if None not in key:
-            instance._stored_key = key
-        return instance
-
-    def clean(self) -> None:
-        """The same rules as the database constraints, with messages next to the fields."""
-        leads, qualified, hot = self.leads, self.qualified_leads, self.hot_leads
-        errors = {}
-        # Values that failed their own field's validation (not integers) are reported there.
-        if all(isinstance(v, int) for v in (leads, qualified)) and qualified > leads:
-            errors["qualified_leads"] = "Qualified leads cannot exceed leads."
-        if all(isinstance(v, int) for v in (qualified, hot)) and hot > qualified:
-            errors["hot_leads"] = "Hot leads cannot exceed qualified leads."
-        if self.campaign_id is not None and isinstance(self.date, date):
-            problem = self.campaign.day_problem(self.date)
-            if problem:
-                errors["date"] = problem
-        if errors:
-            raise ValidationError(errors)
-
-
-class FunnelStage(models.Model):
-    """A recorded count for one stage of a campaign's funnel."""
-
-    class Stage(models.TextChoices):
-        AWARENESS = "awareness", "Awareness"
-        INTEREST = "interest", "Interest"
-        CONSIDERATION = "consideration", "Consideration"
-        INTENT = "intent", "Intent"
-        CONVERSION = "conversion", "Conversion"
-
-    location = models.ForeignKey(
-        Location, on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    campaign = models.ForeignKey(
-        Campaign, on_delete=models.CASCADE, related_name="funnel_stages", db_index=False
-    )
-    stage = models.CharField(max_length=15, choices=Stage.choices)
-    count = models.PositiveBigIntegerField(default=0, validators=total_count_validators)
-
-    objects = ScopedManager()
-
-    class Meta:
-        base_manager_name = "objects"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["location", "campaign", "stage"], name="funnelstage_campaign_stage_unique"
-            ),
-            models.CheckConstraint(
-                condition=Q(
-                    stage__in=["awareness", "interest", "consideration", "intent", "conversion"]
-                ),
-                name="funnelstage_stage_valid",
-            ),
-            models.CheckConstraint(condition=Q(count__gte=0), name="funnelstage_count_nonneg"),
-            models.CheckConstraint(
-                condition=Q(count__lte=MAX_TOTAL_COUNT), name="funnelstage_count_max"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.campaign}: {self.get_stage_display()} {self.count}"
-
-    def save(self, *args, **kwargs) -> None:
-        self.location_id = self.campaign.location_id
-        super().save(*args, **kwargs)

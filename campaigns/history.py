@@ -1,0 +1,245 @@
+"""Writing the history of every change of tenant data (``campaigns.models.history``).
+
+Who writes is set once per entry point with ``acting(...)``: the middleware for pages (a form)
+and the admin, the API's token scope, each management command, the import and its undo. The
+writes themselves are recorded where they happen, in the models' ``save``/``delete`` and their
+querysets' bulk writes (``bulk_create`` upserts included), inside the write's own transaction,
+with the values before and after of each field that changed: a write that reaches the database
+through the ORM cannot skip it. The one raw statement of the app (the import's upsert) records
+its days itself, in the same transaction. See docs/architecture.md, "History".
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from campaigns.models.history import Change, ImportBatch, Source
+
+Kind = Change.Kind
+Action = Change.Action
+
+
+@dataclass(frozen=True)
+class Acting:
+    """Who is writing now, and through what (and, for an import or a push, in which batch)."""
+
+    source: str = Source.SYSTEM
+    user: object = None  # a user (possibly lazy, possibly anonymous) or None
+    token: object = None  # an ApiToken or None
+    batch: ImportBatch | None = None
+    name: str = ""  # who, when there is neither user nor token (a command's system user)
+
+    def user_id(self) -> int | None:
+        user = self.user
+        if user is not None and getattr(user, "is_authenticated", False):
+            return user.pk
+        return None
+
+    def actor(self) -> str:
+        if self.token is not None:
+            return f"API token “{self.token.name}”"[:150]
+        if self.user_id() is not None:
+            return self.user.get_username()[:150]
+        return self.name[:150]
+
+
+_acting: ContextVar[Acting | None] = ContextVar("campaigns_history_acting", default=None)
+
+
+@contextmanager
+def acting(source: str, *, user=None, token=None, name: str = "") -> Iterator[Acting]:
+    """Record the writes inside the block as made through ``source`` by ``user`` or ``token``."""
+    if source == Source.COMMAND and not name:
+        name = _system_user()
+    now = Acting(source=source, user=user, token=token, name=name)
+    reset = _acting.set(now)
+    try:
+        yield now
+    finally:
+        _acting.reset(reset)
+
+
+def current() -> Acting:
+    """Who is writing now: outside any ``acting`` block, the system."""
+    return _acting.get() or Acting()
+
+
+def _system_user() -> str:
+    try:
+        return f"command ({getpass.getuser()})"
+    except (KeyError, OSError):
+        return "command"
+
+
+# --- Batches -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def batch(location, *, file_name: str = "", platform: str = "") -> Iterator[ImportBatch]:
+    """Inside a write's transaction: an import (or, through the API, a push) as one batch whose
+    changes can be undone together. Its counts are tallied from its changes at the end."""
+    now = current()
+    made = ImportBatch.objects.create(
+        location_id=_pk(location),
+        source=now.source if now.source in (Source.API, Source.COMMAND) else Source.IMPORT,
+        user_id=now.user_id(),
+        token=now.token,
+        actor=now.actor(),
+        file_name=file_name[:255],
+        platform=platform,
+        created_at=timezone.now(),
+    )
+    reset = _acting.set(replace(now, batch=made))
+    try:
+        yield made
+    finally:
+        _acting.reset(reset)
+    tally(made)
+
+
+def tally(batch: ImportBatch) -> None:
+    """Count what the batch's changes did (days added and replaced, campaigns created)."""
+    counts = Change.objects.filter(location_id=batch.location_id, batch=batch).aggregate(
+        added=Count("pk", filter=Q(kind=Kind.DAY, action=Action.CREATED)),
+        replaced=Count("pk", filter=Q(kind=Kind.DAY, action=Action.CHANGED)),
+        campaigns_created=Count("pk", filter=Q(kind=Kind.CAMPAIGN, action=Action.CREATED)),
+    )
+    for name, value in counts.items():
+        setattr(batch, name, value)
+    batch.save(update_fields=list(counts))
+
+
+# --- Values --------------------------------------------------------------------------------------
+
+
+def stored(value):
+    """A value as history keeps it in JSON: money as a string with its decimals, dates ISO."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def differences(
+    old: Mapping[str, object] | None, new: Mapping[str, object] | None
+) -> dict[str, list]:
+    """{field: [old, new]} of each field whose value differs (every field when one side is
+    None: created or deleted)."""
+    names = list(new or old or {})
+    result = {}
+    for name in names:
+        before = stored(old.get(name)) if old is not None else None
+        after = stored(new.get(name)) if new is not None else None
+        if old is None or new is None:
+            if (after if old is None else before) not in (None, ""):
+                result[name] = [before, after]
+        elif before != after:
+            result[name] = [before, after]
+    return result
+
+
+def _pk(obj) -> int:
+    return obj if isinstance(obj, int) else obj.pk
+
+
+# --- Recording -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Written:
+    """One row's values before and after a write (None: it did not exist / no longer does)."""
+
+    location_id: int
+    campaign_id: int
+    campaign_name: str
+    old: Mapping[str, object] | None
+    new: Mapping[str, object] | None
+    day: date | None = None
+    stage: str = ""
+
+
+def record(kind: str, written: Iterable[Written]) -> int:
+    """Write a history row for each row that changed (nothing for a write that changed no
+    value), all with one timestamp and the current actor; returns how many."""
+    now, when = current(), timezone.now()
+    actor = {
+        "source": now.source,
+        "user_id": now.user_id(),
+        "token_id": now.token.pk if now.token is not None else None,
+        "actor": now.actor(),
+        "batch_id": now.batch.pk if now.batch is not None else None,
+    }
+    rows = []
+    for item in written:
+        if item.old is None and item.new is None:
+            continue
+        fields = differences(item.old, item.new)
+        if not fields and item.old is not None and item.new is not None:
+            continue
+        action = (
+            Action.CREATED
+            if item.old is None
+            else Action.DELETED
+            if item.new is None
+            else Action.CHANGED
+        )
+        rows.append(
+            Change(
+                location_id=item.location_id,
+                created_at=when,
+                kind=kind,
+                action=action,
+                campaign_ref=item.campaign_id,
+                campaign_name=item.campaign_name[:200],
+                day=item.day,
+                stage=item.stage,
+                fields=fields,
+                **actor,
+            )
+        )
+    _insert(rows)
+    return len(rows)
+
+
+_FIELDS = [f for f in Change._meta.concrete_fields if not f.primary_key]
+
+
+def _insert(rows: list[Change]) -> None:
+    """One INSERT executed for every row: Django's bulk_create compiles each row's values, which
+    takes seconds for the 100,000 days of a big import."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in _FIELDS)
+    marks = ", ".join(["%s"] * len(_FIELDS))
+    sql = f"INSERT INTO {quote(Change._meta.db_table)} ({columns}) VALUES ({marks})"
+    # The actor's columns and the timestamp are the same in every row: prepared once.
+    first = rows[0]
+    same = {"source", "user", "token", "actor", "batch", "created_at"}
+    constant = {
+        f.name: f.get_db_prep_save(getattr(first, f.attname), connection)
+        for f in _FIELDS
+        if f.name in same
+    }
+    params = [
+        [
+            constant[f.name]
+            if f.name in constant
+            else f.get_db_prep_save(getattr(row, f.attname), connection)
+            for f in _FIELDS
+        ]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
