@@ -15,11 +15,12 @@ from __future__ import annotations
 from functools import wraps
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404
 from ninja import Query, Status
 from ninja.security import HttpBearer
 
-from campaigns import api_errors, ratelimit, serialize, services, tokens
+from campaigns import api_errors, history, ratelimit, serialize, services, tokens
 from campaigns.analytics import reports
 from campaigns.analytics.channels import channel_analytics
 from campaigns.analytics.comparison import compare_campaigns
@@ -43,7 +44,7 @@ from campaigns.api_schemas import (
     period_dict,
     ranked,
 )
-from campaigns.models import ApiToken, Campaign, FunnelStage, Location
+from campaigns.models import ApiToken, Campaign, FunnelStage, Location, Source
 from campaigns.periods import Period
 from campaigns.tenancy import scope
 
@@ -73,11 +74,12 @@ class TokenAuth(HttpBearer):
 
 
 def in_token_scope(operation):
-    """Run an operation (after authentication) inside its token's location scope."""
+    """Run an operation (after authentication) inside its token's location scope; what it
+    writes is recorded in the history as made by the token through the API."""
 
     @wraps(operation)
     def scoped(request, *args, **kwargs):
-        with scope(request.auth.location):
+        with scope(request.auth.location), history.acting(Source.API, token=request.auth):
             return operation(request, *args, **kwargs)
 
     return scoped
@@ -178,13 +180,17 @@ def create_campaign(request, payload: CampaignIn):
     description=(
         "Each row is one calendar day of the campaign; recording a day again replaces that "
         "day's numbers (an idempotent upsert). If any row is refused, nothing is written and "
-        "every bad row is listed with its index and field."
+        "every bad row is listed with its index and field. Each push is a batch (its id is "
+        "answered) that a manager can undo as a whole on the location's import batches page."
     ),
 )
 def record_days(request, campaign_id: int, payload: DaysIn):
     campaign = get_campaign(request, campaign_id)
     rows = [row.model_dump(exclude_unset=True) for row in payload.rows]
-    return {"recorded": len(services.record_days(campaign=campaign, rows=rows))}
+    # A push is a batch, like an import: a bad night of an integration can be undone at once.
+    with transaction.atomic(), history.batch(campaign.location, platform="api") as batch:
+        recorded = services.record_days(campaign=campaign, rows=rows)
+    return {"recorded": len(recorded), "batch": batch.pk}
 
 
 @api.put(

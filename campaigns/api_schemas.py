@@ -170,6 +170,10 @@ class FunnelOut(Schema):
 
 class RecordedOut(Schema):
     recorded: int = Field(description="Days written (added or replaced).")
+    batch: int = Field(
+        description="The push's batch: its changes are listed, and can be undone together, on "
+        "the location's import batches page."
+    )
 
 
 Report = dict[str, Any]

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from campaigns.models.history import Change, ImportBatch, Source
 
+CENT = Decimal("0.01")
 Kind = Change.Kind
 Action = Change.Action
 
@@ -57,11 +58,14 @@ _acting: ContextVar[Acting | None] = ContextVar("campaigns_history_acting", defa
 
 
 @contextmanager
-def acting(source: str, *, user=None, token=None, name: str = "") -> Iterator[Acting]:
-    """Record the writes inside the block as made through ``source`` by ``user`` or ``token``."""
+def acting(
+    source: str, *, user=None, token=None, name: str = "", batch: ImportBatch | None = None
+) -> Iterator[Acting]:
+    """Record the writes inside the block as made through ``source`` by ``user`` or ``token``
+    (within ``batch``: an import's undo)."""
     if source == Source.COMMAND and not name:
         name = _system_user()
-    now = Acting(source=source, user=user, token=token, name=name)
+    now = Acting(source=source, user=user, token=token, name=name, batch=batch)
     reset = _acting.set(now)
     try:
         yield now
@@ -85,21 +89,24 @@ def _system_user() -> str:
 
 
 @contextmanager
-def batch(location, *, file_name: str = "", platform: str = "") -> Iterator[ImportBatch]:
+def batch(
+    location, *, file_name: str = "", platform: str = "", unchanged: int = 0
+) -> Iterator[ImportBatch]:
     """Inside a write's transaction: an import (or, through the API, a push) as one batch whose
     changes can be undone together. Its counts are tallied from its changes at the end."""
     now = current()
     made = ImportBatch.objects.create(
         location_id=_pk(location),
-        source=now.source if now.source in (Source.API, Source.COMMAND) else Source.IMPORT,
+        source=Source.API if now.source == Source.API else Source.IMPORT,
         user_id=now.user_id(),
         token=now.token,
         actor=now.actor(),
         file_name=file_name[:255],
         platform=platform,
+        unchanged=unchanged,
         created_at=timezone.now(),
     )
-    reset = _acting.set(replace(now, batch=made))
+    reset = _acting.set(replace(now, batch=made, source=made.source))
     try:
         yield made
     finally:
@@ -122,10 +129,14 @@ def tally(batch: ImportBatch) -> None:
 # --- Values --------------------------------------------------------------------------------------
 
 
-def stored(value):
-    """A value as history keeps it in JSON: money as a string with its decimals, dates ISO."""
+def stored_value(value):
+    """A value as history keeps it in JSON: a decimal as a string with at least two decimals and
+    no trailing zeros beyond them (2.5, 2.50 and 2.5000 are all "2.50"), dates ISO."""
     if isinstance(value, Decimal):
-        return str(value)
+        value = value.normalize()
+        if value.as_tuple().exponent > -2:
+            value = value.quantize(CENT)
+        return f"{value:f}"
     if isinstance(value, datetime | date):
         return value.isoformat()
     return value
@@ -139,8 +150,8 @@ def differences(
     names = list(new or old or {})
     result = {}
     for name in names:
-        before = stored(old.get(name)) if old is not None else None
-        after = stored(new.get(name)) if new is not None else None
+        before = stored_value(old.get(name)) if old is not None else None
+        after = stored_value(new.get(name)) if new is not None else None
         if old is None or new is None:
             if (after if old is None else before) not in (None, ""):
                 result[name] = [before, after]
@@ -243,3 +254,44 @@ def _insert(rows: list[Change]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+# --- Checking ------------------------------------------------------------------------------------
+
+
+def unrecorded() -> list[str]:
+    """Stored days and funnel counts whose values the history does not end at: empty when every
+    write was recorded. Replays every change (a deleted campaign takes its days and counts with
+    it); for tests and audits of small databases, since it reads everything."""
+    from campaigns.models import DailyMetric, FunnelStage
+    from campaigns.tenancy import scopes_disabled
+
+    replayed: dict[tuple, dict] = {}
+    with scopes_disabled():
+        changes = Change.objects.order_by("pk").values_list(
+            "kind", "action", "campaign_ref", "day", "stage", "fields"
+        )
+        for kind, action, campaign_id, day, stage, fields in changes.iterator():
+            if kind == Kind.CAMPAIGN:
+                if action == Action.DELETED:
+                    for key in [k for k in replayed if k[1] == campaign_id]:
+                        del replayed[key]
+                continue
+            key = (kind, campaign_id, day.isoformat() if day else stage)
+            if action == Action.DELETED:
+                replayed.pop(key, None)
+            else:
+                replayed.setdefault(key, {}).update({f: new for f, (_, new) in fields.items()})
+        stored: dict[tuple, dict] = {}
+        for row in DailyMetric.objects.values("campaign_id", "date", *DailyMetric.NUMBER_FIELDS):
+            key = (Kind.DAY, row.pop("campaign_id"), row.pop("date").isoformat())
+            stored[key] = {name: stored_value(value) for name, value in row.items()}
+        for campaign_id, stage, count in FunnelStage.objects.values_list(
+            "campaign_id", "stage", "count"
+        ):
+            stored[(Kind.FUNNEL, campaign_id, stage)] = {"count": count}
+    return [
+        f"{key}: stored {stored.get(key)}, history {replayed.get(key)}"
+        for key in sorted(stored.keys() | replayed.keys(), key=str)
+        if stored.get(key) != replayed.get(key)
+    ]

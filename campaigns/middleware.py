@@ -1,10 +1,31 @@
-"""Response headers that keep tenant data out of shared caches."""
+"""Response headers that keep tenant data out of shared caches, and who writes (history)."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from campaigns import history
+from campaigns.models import Source
+
 API_PREFIX = "/api/"
+
+
+class HistoryMiddleware:
+    """Every write a request makes is recorded as made by its user through the admin (under
+    the admin's URL) or a form (every other page); the API's token scope says "API" and names
+    the token instead (campaigns.api.in_token_scope)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = None
+
+    def __call__(self, request):
+        if self.admin_prefix is None:
+            self.admin_prefix = reverse("admin:index")
+        source = Source.ADMIN if request.path.startswith(self.admin_prefix) else Source.FORM
+        with history.acting(source, user=getattr(request, "user", None)):
+            return self.get_response(request)
 
 
 class PrivateResponsesMiddleware:

@@ -205,14 +205,16 @@ def sentinel_campaign(harbor):
 
 @pytest.fixture(autouse=True)
 def rollups_equal_the_days(request):
-    """After every test that wrote to the database, the rollups still equal the daily rows:
-    every write path of every test is checked, not only the ones tests/test_rollups.py names."""
+    """After every test that wrote to the database, the rollups still equal the daily rows, and
+    the history replays to the stored days and funnel counts: every write path of every test is
+    checked, not only the ones tests/test_rollups.py and tests/test_history.py name."""
     uses_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     if not uses_db and not request.node.get_closest_marker("django_db"):
         yield
         return
     request.getfixturevalue("transactional_db" if "transactional_db" in uses_db else "db")
     yield
-    from campaigns import rollups
+    from campaigns import history, rollups
 
     assert rollups.differences() == [], "a write left the rollups different from the days"
+    assert history.unrecorded() == [], "a write of days or funnel counts was not in the history"

@@ -13,7 +13,7 @@ from openapi_spec_validator import validate
 
 from campaigns import serialize, tokens
 from campaigns.analytics.reports import campaign_report
-from campaigns.models import ApiToken, Campaign, DailyMetric, FunnelStage
+from campaigns.models import ApiToken, Campaign, DailyMetric, FunnelStage, ImportBatch
 from campaigns.periods import Period
 from campaigns.tenancy import scopes_disabled
 from tests.factories import CampaignFactory, DailyMetricFactory
@@ -315,7 +315,15 @@ def test_pushing_days_records_them(api, spring):
     response = api.post(f"/campaigns/{spring.pk}/days", {"rows": rows})
 
     assert response.status_code == 200
-    assert response.json() == {"recorded": 2}
+    with scopes_disabled():
+        batch = ImportBatch.objects.get()
+    assert response.json() == {"recorded": 2, "batch": batch.pk}
+    assert (batch.location_id, batch.source, batch.added, batch.replaced) == (
+        spring.location_id,
+        "api",
+        2,
+        0,
+    )
     assert stored_days(spring) == [
         (date(2026, 1, 5), 2000, 90, 20, 6, 2, 3, Decimal("900.00"), Decimal("250.00")),
         (date(2026, 1, 6), 2000, 90, 20, 6, 2, 3, Decimal("1200.00"), Decimal("300.00")),
@@ -329,7 +337,9 @@ def test_pushing_the_same_days_twice_changes_nothing(api, spring):
     first = stored_days(spring)
     response = api.post(f"/campaigns/{spring.pk}/days", body)
 
-    assert response.json() == {"recorded": 2}
+    assert response.json()["recorded"] == 2
+    with scopes_disabled():  # the second push is a batch of its own that changed nothing
+        assert ImportBatch.objects.get(pk=response.json()["batch"]).added == 0
     assert stored_days(spring) == first
     assert len(first) == 2
 

@@ -3,7 +3,8 @@ bulk statements (the new campaigns, then the days in a few upserts). All rows or
 
 The plan's reads, its validation of every row and of every campaign to create all happen before
 the write lock is taken; the transaction only checks that what the plan read is still so, and
-writes.
+writes. What it writes is one batch of the history (``campaigns.history``), which can be undone
+as a whole (``campaigns.undo``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from itertools import repeat
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 
-from campaigns import rollups
+from campaigns import history, rollups
 from campaigns.imports.planning import ImportPlan, plan_import
 from campaigns.imports.reading import ImportRefused, ParsedFile, plural
-from campaigns.models import Campaign, DailyMetric, Location
+from campaigns.models import Campaign, DailyMetric, ImportBatch, Location
 from campaigns.tasks import evaluate_after_commit
 from campaigns.tenancy import scope
 
@@ -35,6 +36,8 @@ class ImportResult:
     replaced: int
     unchanged: int
     created: tuple[str, ...] = ()
+    #: The history's batch of what was written (None when nothing was).
+    batch: ImportBatch | None = None
 
     @property
     def message(self) -> str:
@@ -61,21 +64,25 @@ def commit_import(
     parsed: ParsedFile,
     create_missing: bool = False,
     channel: str = "",
+    file_name: str = "",
 ) -> ImportResult:
     """Plan again (the data may have changed since the preview) and write: create the missing
-    campaigns when asked, then upsert every day. All rows or none. When the campaigns or days
-    the plan read change before the write, the plan is made again (a few times at most)."""
+    campaigns when asked, then upsert every day, as one batch of the history named after
+    ``file_name``. All rows or none. When the campaigns or days the plan read change before the
+    write, the plan is made again (a few times at most)."""
     channel = channel or parsed.default_channel
     for _ in range(ATTEMPTS):
         plan = plan_import(location=location, parsed=parsed)
         _refuse_unless_committable(plan, create_missing=create_missing, channel=channel)
         campaigns = _campaigns_to_create(plan, location=location, channel=channel)
-        if _write(plan, location=location, campaigns=campaigns):
+        written, batch = _write(plan, location=location, campaigns=campaigns, file_name=file_name)
+        if written:
             return ImportResult(
                 added=len(plan.added) + len(plan.pending),
                 replaced=len(plan.replaced),
                 unchanged=len(plan.unchanged),
                 created=tuple(c.name for c in campaigns),
+                batch=batch,
             )
     raise ImportRefused(
         f"The campaigns or days of {location.name} kept changing while the import was being "
@@ -130,31 +137,58 @@ def _campaigns_to_create(plan: ImportPlan, *, location: Location, channel: str) 
     return campaigns
 
 
-def _write(plan: ImportPlan, *, location: Location, campaigns: list[Campaign]) -> bool:
-    """Write the plan in one transaction; False, writing nothing, when the campaigns or days the
-    plan read have changed since."""
+def _write(
+    plan: ImportPlan, *, location: Location, campaigns: list[Campaign], file_name: str
+) -> tuple[bool, ImportBatch | None]:
+    """Write the plan in one transaction, as one batch of the history; (False, None), writing
+    nothing, when the campaigns or days the plan read have changed since."""
     days = (*plan.added, *plan.replaced, *plan.pending)
     if not days and not campaigns:
-        return True
+        return True, None
     rows, to_create = _day_parameters(days, location=location)
+    platform, unchanged = plan.source.platform, len(plan.unchanged)
     try:
         with scope(location), transaction.atomic():
             if not plan.state.unchanged(location):
-                return False
-            created = {c.name: c.pk for c in Campaign.objects.bulk_create(campaigns)}
-            for index, name in to_create:
-                rows[index][1] = created[name]
-            with connection.cursor() as cursor:
-                cursor.executemany(_upsert_sql(), rows)
-            # A raw statement bypasses DailyMetric's queryset: sum the months it wrote again
-            # (one (campaign, day) per month is enough: refresh sums whole months).
-            rollups.refresh(location.pk, _months(rows, days))
+                return False, None
+            with history.batch(
+                location, file_name=file_name, platform=platform, unchanged=unchanged
+            ) as batch:
+                created = {c.name: c for c in Campaign.objects.bulk_create(campaigns)}
+                for index, name in to_create:
+                    rows[index][1] = created[name].pk
+                with connection.cursor() as cursor:
+                    cursor.executemany(_upsert_sql(), rows)
+                # A raw statement bypasses DailyMetric's queryset: sum the months it wrote
+                # again (one (campaign, day) per month is enough: refresh sums whole months),
+                # and record its history here.
+                rollups.refresh(location.pk, _months(rows, days))
+                _record_days(location, rows, days, created)
             evaluate_after_commit(location.pk)
     except IntegrityError:
         # Another write took a campaign name or broke a rule at the same moment (the check
         # above sees every change on SQLite, whose write lock is taken at BEGIN).
-        return False
-    return True
+        return False, None
+    return True, batch
+
+
+def _record_days(location: Location, rows: list[list], days, created: dict) -> None:
+    """The history of the days the raw upsert wrote: each day's numbers before (from the plan,
+    which the write checked are still so) and after."""
+    history.record(
+        "day",
+        (
+            history.Written(
+                location_id=location.pk,
+                campaign_id=row[1],
+                campaign_name=(day.campaign or created[day.campaign_name]).name,
+                old=day.old,
+                new=day.new,
+                day=day.day,
+            )
+            for row, day in zip(rows, days, strict=True)
+        ),
+    )
 
 
 def _months(rows: list[list], days) -> set[tuple[int, date]]:

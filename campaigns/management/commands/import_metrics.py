@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from campaigns import imports
-from campaigns.models import Campaign, Location
+from campaigns import history, imports
+from campaigns.models import Campaign, Location, Source
 
 
 class Command(BaseCommand):
@@ -53,15 +53,21 @@ class Command(BaseCommand):
             self.stdout.write("Dry run: nothing was written.")
             return
         try:
-            result = imports.commit_import(
-                location=location,
-                parsed=parsed,
-                create_missing=create_missing,
-                channel=channel or "",
-            )
+            with history.acting(Source.COMMAND):
+                result = imports.commit_import(
+                    location=location,
+                    parsed=parsed,
+                    create_missing=create_missing,
+                    channel=channel or "",
+                    file_name=Path(file).name,
+                )
         except imports.ImportRefused as error:
             raise CommandError(" ".join(error.messages)) from None
         self.stdout.write(self.style.SUCCESS(result.message))
+        if result.batch is not None:
+            self.stdout.write(
+                f"batch {result.batch.pk} (undo it with: manage.py undo_import {result.batch.pk})"
+            )
 
 
 def read_file(path: Path) -> imports.ParsedFile:

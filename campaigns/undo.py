@@ -1,0 +1,242 @@
+"""Undoing an import batch (a file's import or an API push): every day it added is removed,
+every day it replaced gets back the numbers it had, and every campaign it created is removed
+when nothing else refers to it. All or nothing, in one transaction; refused, changing nothing,
+when a later write touched one of its days (or deleted one of its campaigns), or when the batch
+was already undone. The undo's own writes are recorded in the history, through "undo", in the
+same batch."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns import history
+from campaigns.imports.reading import plural
+from campaigns.models import (
+    Campaign,
+    Change,
+    DailyMetric,
+    ImportBatch,
+    LifetimeMetric,
+    Location,
+    MonthlyMetric,
+    Source,
+)
+from campaigns.tasks import evaluate_after_commit
+from campaigns.tenancy import scope
+
+#: How many later changes a refusal names.
+SHOWN = 20
+#: Days per statement when removing or restoring (well under SQLite's variable limit).
+CHUNK = 500
+Kind, Action = Change.Kind, Change.Action
+
+
+class UndoRefused(Exception):
+    """The batch cannot be undone: ``message`` says why, ``conflicts`` are the later changes
+    that block it (at most SHOWN, newest first)."""
+
+    def __init__(self, message: str, conflicts=()):
+        super().__init__(message)
+        self.message = message
+        self.conflicts = list(conflicts)
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    batch: ImportBatch
+    removed: int
+    restored: int
+    campaigns_removed: tuple[str, ...]
+    campaigns_kept: tuple[str, ...]
+
+    @property
+    def message(self) -> str:
+        text = (
+            f"Undid batch {self.batch.pk}: {plural(self.removed, 'day')} removed, "
+            f"{plural(self.restored, 'day')} restored"
+        )
+        if self.campaigns_removed:
+            names = ", ".join(f"“{n}”" for n in self.campaigns_removed)
+            text += f", {plural(len(self.campaigns_removed), 'campaign')} removed ({names})"
+        if self.campaigns_kept:
+            names = ", ".join(f"“{n}”" for n in self.campaigns_kept)
+            them = "it" if len(self.campaigns_kept) == 1 else "them"
+            text += f"; kept {names}: other data refers to {them}"
+        return text + "."
+
+
+def _own_changes(batch: ImportBatch):
+    """The batch's own changes (not those of its undo)."""
+    return Change.objects.filter(location_id=batch.location_id, batch=batch).exclude(
+        source=Source.UNDO
+    )
+
+
+def later_changes(batch: ImportBatch, limit: int = SHOWN) -> list[Change]:
+    """What would block an undo now: later changes of the days the batch wrote, and later
+    deletions of the campaigns it wrote to (newest first, at most ``limit``; empty: the undo
+    can go ahead)."""
+    with scope(batch.location_id):
+        own = _own_changes(batch).filter(kind=Kind.DAY)
+        keys = set(own.values_list("campaign_ref", "day"))
+        if not keys:
+            return []
+        last = _own_changes(batch).order_by("-pk").values_list("pk", flat=True).first()
+        days = [day for _, day in keys]
+        campaign_ids = {campaign for campaign, _ in keys}
+        after = Change.objects.filter(
+            location_id=batch.location_id, pk__gt=last, campaign_ref__in=campaign_ids
+        )
+        later = after.filter(kind=Kind.DAY, day__gte=min(days), day__lte=max(days)) | after.filter(
+            kind=Kind.CAMPAIGN, action=Action.DELETED
+        )
+        found = []
+        for change in later.order_by("-pk").iterator(chunk_size=1000):
+            if change.kind == Kind.CAMPAIGN or (change.campaign_ref, change.day) in keys:
+                found.append(change)
+                if len(found) >= limit:
+                    break
+        return found
+
+
+def undo_batch(batch: ImportBatch, *, user=None) -> UndoResult:
+    """Undo the batch, all or nothing (see the module); raises UndoRefused."""
+    location_id = batch.location_id
+    with scope(location_id), transaction.atomic():
+        # Writes of days lock the location first (campaigns.rollups): so does the undo, so that
+        # no write can slip in between its check and its own writes.
+        Location.objects.select_for_update().filter(pk=location_id).values_list("pk").first()
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if batch.undone_at is not None:
+            raise UndoRefused(
+                f"Batch {batch.pk} was already undone on {_when(batch.undone_at, batch)}"
+                f"{' by ' + batch.undone_by_name if batch.undone_by_name else ''}."
+            )
+        conflicts = later_changes(batch)
+        if conflicts:
+            raise UndoRefused(_conflict_message(batch, conflicts), conflicts)
+        outer = history.current()  # who undoes: the user given, or whoever acts (a command)
+        user = user if user is not None else outer.user
+        with history.acting(
+            Source.UNDO, user=user, token=outer.token, name=outer.name, batch=batch
+        ) as acting:
+            removed, restored = _restore_days(batch)
+            removed_names, kept = _remove_created_campaigns(batch)
+        batch.undone_at = timezone.now()
+        batch.undone_by_id = acting.user_id()
+        batch.undone_by_name = acting.actor()
+        batch.save(update_fields=["undone_at", "undone_by", "undone_by_name"])
+        evaluate_after_commit(location_id)
+    return UndoResult(batch, removed, restored, removed_names, kept)
+
+
+def _restore_days(batch: ImportBatch) -> tuple[int, int]:
+    """Remove the days the batch added; give the days it replaced their numbers back."""
+    added: dict[int, list[date]] = defaultdict(list)
+    replaced: dict[int, dict[date, dict]] = defaultdict(dict)
+    changes = (
+        _own_changes(batch)
+        .filter(kind=Kind.DAY)
+        .values_list("campaign_ref", "day", "action", "fields")
+    )
+    for campaign_id, day, action, fields in changes.iterator(chunk_size=2000):
+        if action == Action.CREATED:
+            added[campaign_id].append(day)
+        elif action == Action.CHANGED:
+            replaced[campaign_id][day] = fields
+    for campaign_id, days in added.items():
+        for chunk in _chunks(days):
+            DailyMetric.objects.filter(
+                location_id=batch.location_id, campaign_id=campaign_id, date__in=chunk
+            ).delete()
+    for campaign_id, by_day in replaced.items():
+        for chunk in _chunks(list(by_day)):
+            rows = list(
+                DailyMetric.objects.filter(
+                    location_id=batch.location_id, campaign_id=campaign_id, date__in=chunk
+                )
+            )
+            for row in rows:
+                for name, (old, _new) in by_day[row.date].items():
+                    setattr(row, name, _value(name, old))
+            DailyMetric.objects.bulk_update(rows, list(DailyMetric.NUMBER_FIELDS))
+    return sum(map(len, added.values())), sum(map(len, replaced.values()))
+
+
+def _remove_created_campaigns(batch: ImportBatch) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Delete the campaigns the batch created that nothing refers to any more (their days and
+    rollups aside); name those kept."""
+    created = _own_changes(batch).filter(kind=Kind.CAMPAIGN, action=Action.CREATED)
+    ids = list(created.values_list("campaign_ref", flat=True))
+    removed, kept = [], []
+    for campaign in Campaign.objects.filter(location_id=batch.location_id, pk__in=ids).order_by(
+        "pk"
+    ):
+        if _referenced(campaign):
+            kept.append(campaign.name)
+        else:
+            campaign.delete()
+            removed.append(campaign.name)
+    return tuple(removed), tuple(kept)
+
+
+#: Rows that exist only because a campaign's days do: they never keep a campaign.
+_DERIVED = {MonthlyMetric, LifetimeMetric}
+
+
+def _referenced(campaign: Campaign) -> bool:
+    """Whether any row (days, funnel counts, alerts, alert rules, report schedules) names the
+    campaign."""
+    for relation in Campaign._meta.related_objects:
+        model = relation.related_model
+        if model in _DERIVED or relation.many_to_many:
+            continue
+        if model._base_manager.filter(**{relation.field.name: campaign}).exists():
+            return True
+    return False
+
+
+def _value(name: str, stored):
+    if stored is None:
+        return None
+    if name in DailyMetric.MONEY_FIELDS:
+        return Decimal(stored)
+    return int(stored)
+
+
+def _chunks(items: list) -> list[list]:
+    return [items[i : i + CHUNK] for i in range(0, len(items), CHUNK)]
+
+
+def _when(moment, batch: ImportBatch) -> str:
+    """A moment in the location's time zone."""
+    local = timezone.localtime(moment, ZoneInfo(batch.location.time_zone))
+    return f"{local:%-d %b %Y %H:%M}"
+
+
+def describe(change: Change, batch: ImportBatch) -> str:
+    """A later change in a sentence: what, by whom, through what, when."""
+    action = change.get_action_display().lower()
+    if change.kind == Kind.CAMPAIGN:
+        what = f"campaign “{change.campaign_name}” {action}"
+    else:
+        what = f"“{change.campaign_name}” on {change.day:%-d %b %Y} {action}"
+    who = change.actor or "a deleted user"
+    return f"{what} by {who} ({change.get_source_display()}, {_when(change.created_at, batch)})"
+
+
+def _conflict_message(batch: ImportBatch, conflicts: list[Change]) -> str:
+    shown = "; ".join(describe(c, batch) for c in conflicts[:5])
+    more = len(conflicts) - 5
+    tail = f"; and {more}{'+' if len(conflicts) >= SHOWN else ''} more" if more > 0 else ""
+    return (
+        f"Batch {batch.pk} cannot be undone: what it wrote was changed since ({shown}{tail}). "
+        "Nothing was changed. Undo or correct those later changes first."
+    )
