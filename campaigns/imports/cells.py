@@ -57,17 +57,33 @@ def parse_count(text: str, name: str, *, decimal_comma: bool = False) -> int:
     return int(number)
 
 
-_MONTHS = "january february march april may june july august september october november december"
+#: Month names of the platforms' interfaces: English, Spanish, French, German, Portuguese.
+_MONTHS = (
+    "january february march april may june july august september october november december",
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+    "janvier février mars avril mai juin juillet août septembre octobre novembre décembre",
+    "januar februar märz april mai juni juli august september oktober november dezember",
+    "janeiro fevereiro março abril maio junho julho agosto setembro outubro novembro dezembro",
+)
+_MONTH_NAMES = [
+    (number, name)
+    for names in _MONTHS
+    for number, name in enumerate(names.split(), start=1)
+    for name in {name, name.replace("ä", "a").replace("é", "e").replace("ç", "c").replace("û", "u")}
+]
 _SLASHED = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})")
+_WORD = r"[^\W\d_]{3,10}"  # a month name, accents included
 _DATE_HELP = "write days as 2026-01-31, 01/31/2026, 31.01.2026, Jan 31, 2026 or 31 Jan 2026"
 
 
 def _month(name: str) -> int | None:
+    """The month a name or abbreviation names, in any of the interfaces' languages ("Jan",
+    "enero", "févr.", "März", "set."); None when it names none, or several."""
     name = name.casefold().rstrip(".")
     if len(name) < 3:
         return None
-    found = [n for n, full in enumerate(_MONTHS.split(), start=1) if full.startswith(name)]
-    return found[0] if len(found) == 1 else None
+    found = {number for number, full in _MONTH_NAMES if full.startswith(name)}
+    return found.pop() if len(found) == 1 else None
 
 
 def parse_day(text: str, *, day_first: bool = False) -> date:
@@ -81,19 +97,22 @@ def parse_day(text: str, *, day_first: bool = False) -> date:
     value = " ".join(text.split())
     if not value:
         raise ValueError("No date.")
-    value = re.sub(r"^[A-Za-z]{3,9}\.?,? (?=[A-Za-z]{3,9}\.? \d)", "", value)  # "Mon, Jan 5…"
+    value = re.sub(rf"^{_WORD}\.?,? (?={_WORD}\.? \d)", "", value)  # "Mon, Jan 5…"
+    # "15 de marzo de 2026", "15 de mar. de 2026" (Spanish, Portuguese), "15. März 2026"
+    value = re.sub(r"(?<=\d)\.? (?:de |del )?(?=[^\W\d_])", " ", value)
+    value = re.sub(r"(?<=[^\W\d_]|\.) (?:de |del )(?=\d{4}$)", " ", value)
     parts: tuple[int, int, int] | None = None
     if m := re.fullmatch(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})", value):
         parts = (int(m[1]), int(m[2]), int(m[3]))
     elif m := _SLASHED.fullmatch(value):
         first, second = int(m[1]), int(m[2])
         parts = (int(m[3]), second, first) if day_first else (int(m[3]), first, second)
-    elif m := re.fullmatch(r"(\d{1,2})\.(\d{1,2})\.(\d{4})", value):
+    elif m := re.fullmatch(r"(\d{1,2})[.-](\d{1,2})[.-](\d{4})", value):
         parts = (int(m[3]), int(m[2]), int(m[1]))
-    elif m := re.fullmatch(r"([A-Za-z]{3,9})\.? (\d{1,2}),? (\d{4})", value):
+    elif m := re.fullmatch(rf"({_WORD})\.? (\d{{1,2}}),? (\d{{4}})", value):
         month = _month(m[1])
         parts = (int(m[3]), month, int(m[2])) if month else None
-    elif m := re.fullmatch(r"(\d{1,2}) ([A-Za-z]{3,9})\.?,? (\d{4})", value):
+    elif m := re.fullmatch(rf"(\d{{1,2}}) ({_WORD})\.?,? (\d{{4}})", value):
         month = _month(m[2])
         parts = (int(m[3]), month, int(m[1])) if month else None
     if parts is None:
@@ -136,5 +155,48 @@ class DayOrder:
                 f"Dates such as {self.ambiguous} were read month first (US order, as Google Ads "
                 "and Meta write them in English). If the file is day first, export ISO dates "
                 "(2026-01-31)."
+            ]
+        return []
+
+
+class NumberStyle:
+    """Whether a file's numbers have a decimal comma (1.234,56) or a decimal point (1,234.56),
+    seen one cell with a comma at a time: "12,5", "0,75" or "1.234,56" can only be written with
+    a decimal comma; "1,234.56" or "1,234,567" only with a decimal point; "1,234" could be
+    either. Localized exports write decimal commas even in files separated by commas."""
+
+    def __init__(self) -> None:
+        self.comma = self.point = False
+        self.example = ""
+
+    def see(self, cell: str) -> None:
+        digits = re.sub(r"[^0-9.,]", "", cell)
+        commas = digits.count(",")
+        if commas > 1:
+            self.point = True
+        elif commas == 1 and "." in digits:
+            if digits.rindex(",") > digits.rindex("."):
+                self._comma(cell)
+            else:
+                self.point = True
+        elif commas == 1 and len(digits) - digits.index(",") - 1 != 3:
+            self._comma(cell)
+
+    def _comma(self, cell: str) -> None:
+        self.comma = True
+        self.example = self.example or cell.strip()
+
+    def decimal_comma(self, *, default: bool) -> bool:
+        """Decimal commas when only they fit the cells seen; otherwise ``default``."""
+        if self.comma != self.point:
+            return self.comma
+        return default
+
+    def notes(self, *, default: bool) -> list[str]:
+        if self.decimal_comma(default=default) and not default:
+            return [
+                f"Numbers such as {self.example} were read with a decimal comma "
+                "(1.234,56 is one thousand two hundred thirty-four and 56 hundredths), as the "
+                "file writes them."
             ]
         return []

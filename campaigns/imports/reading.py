@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-from collections import Counter
 from collections.abc import Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from itertools import islice
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -22,29 +18,38 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
-from campaigns.imports.cells import DayOrder, parse_count, parse_day, parse_number
+from campaigns.imports.breakdown import sum_breakdown
+from campaigns.imports.cells import DayOrder, NumberStyle
 from campaigns.imports.decoding import ImportFileError, detect_encoding, opened_as_text
 from campaigns.imports.platforms import (
     DEFAULT_CHANNELS,
     DELIMITERS,
     FIELD_LABELS,
     HEADER_SEARCH_LINES,
-    MONEY_FIELDS,
     PLATFORMS,
     Header,
     map_header,
+    period_column,
 )
+from campaigns.imports.rows import ParsedRow, Problem, RowReader, cell, plural
 from campaigns.models import DailyMetric
 
 if TYPE_CHECKING:
     from campaigns.imports.planning import ImportPlan
 
-__all__ = ["ImportFileError", "ImportRefused", "ParsedFile", "parse_csv", "read_csv"]
+__all__ = [
+    "ImportFileError",
+    "ImportRefused",
+    "ParsedFile",
+    "ParsedRow",
+    "Problem",
+    "parse_csv",
+    "plural",
+    "read_csv",
+]
 
 #: The most rows of data a file may have: about 0.5 KB of memory each while it is planned.
 DEFAULT_MAX_ROWS = 100_000
-NUMBER_FIELDS = DailyMetric.NUMBER_FIELDS
-
 # --------------------------------------------------------------------------- errors
 
 
@@ -79,36 +84,6 @@ def too_many_rows_message() -> str:
 
 
 # --------------------------------------------------------------------------- reading a file
-
-
-@dataclass(frozen=True)
-class Problem:
-    """Why a row (or one of its cells) is refused. ``row`` is the line of the file."""
-
-    row: int
-    column: str
-    message: str
-
-
-@dataclass(slots=True)  # not frozen: a frozen dataclass is slow to make 100,000 times
-class ParsedRow:
-    """One day of one campaign as the file gives it. ``numbers`` holds every number field in
-    ``DailyMetric.NUMBER_FIELDS`` order, None for those the file (or this row) does not give: a
-    tuple, not a dict per row, since a file may have 100,000 rows."""
-
-    row: int
-    campaign: str  # the campaign's name, or its id in our format
-    day: date
-    numbers: tuple[int | Decimal | None, ...]
-
-    @property
-    def values(self) -> dict[str, int | Decimal]:
-        """The numbers the file gives, by field name."""
-        return {
-            name: value
-            for name, value in zip(NUMBER_FIELDS, self.numbers, strict=True)
-            if value is not None
-        }
 
 
 @dataclass(frozen=True)
@@ -171,27 +146,39 @@ def read_csv(stream: BinaryIO) -> ParsedFile:
         raise ImportFileError("The file is empty.")
     encoding = detect_encoding(stream)
     delimiter, header = _find_header(stream, encoding)
-    # The order of a/b/yyyy dates (day or month first) holds for every row, and is known only
-    # once every date was seen: the rows are read month first (US order, the usual case, and
-    # ISO dates do not care) while the dates are looked at, and read again only when the file
-    # turns out to be day first.
-    order = DayOrder()
-    reader = _Reader(header, delimiter, day_first=False)
+    # The order of a/b/yyyy dates (day or month first) and the decimal mark (1.234,56 or
+    # 1,234.56) hold for every row, and are known only once every row was seen: the rows are
+    # read month first (US order, the usual case, and ISO dates do not care) and with the
+    # delimiter's usual decimal mark while the cells are looked at, and read again only when
+    # the file turns out otherwise.
+    usual_comma = delimiter == ";"
+    order, style = DayOrder(), NumberStyle()
+    reader = RowReader(header, decimal_comma=usual_comma, day_first=False, style=style)
     rows, problems = _read_rows(
         reader, _records(stream, encoding, delimiter, after=header.line), order
     )
-    if order.day_first:
-        reader = _Reader(header, delimiter, day_first=True)
+    decimal_comma = style.decimal_comma(default=usual_comma)
+    if order.day_first or decimal_comma != usual_comma:
+        reader = RowReader(header, decimal_comma=decimal_comma, day_first=order.day_first)
         rows, problems = _read_rows(
             reader, _records(stream, encoding, delimiter, after=header.line)
         )
     if not rows and not problems:
         raise ImportFileError("The file has a header row but no rows of data.")
+    notes = [
+        *([encoding.note] if encoding.note else []),
+        *order.notes,
+        *style.notes(default=usual_comma),
+        *reader.summary_notes(),
+    ]
+    if header.breakdowns:
+        rows, note = sum_breakdown(rows, header.breakdowns)
+        notes.append(note)
     return ParsedFile(
         header=header,
         rows=tuple(rows),
         problems=tuple(problems),
-        notes=(*([encoding.note] if encoding.note else []), *reader.summary_notes(order.notes)),
+        notes=tuple(notes),
         delimiter=delimiter,
         encoding=encoding.label,
         currencies=frozenset(reader.currencies),
@@ -199,7 +186,7 @@ def read_csv(stream: BinaryIO) -> ParsedFile:
 
 
 def _read_rows(
-    reader: _Reader, records: Generator[tuple[int, list[str]]], order: DayOrder | None = None
+    reader: RowReader, records: Generator[tuple[int, list[str]]], order: DayOrder | None = None
 ) -> tuple[list[ParsedRow], list[Problem]]:
     """The rows read and the problems of the rows refused; ImportFileError past the row limit
     (when the limit is passed: the rest of the file is not read)."""
@@ -213,7 +200,7 @@ def _read_rows(
             if count > limit:
                 raise ImportFileError(too_many_rows_message())
             if order is not None:
-                order.see(_cell(cells, date_index))
+                order.see(cell(cells, date_index))
             read = reader.read(line, cells)
             if isinstance(read, ParsedRow):
                 rows.append(read)
@@ -242,13 +229,14 @@ def _find_header(stream, encoding) -> tuple[str, Header]:
     """The delimiter and the header row: the first of the file's first lines that names a date
     and a campaign column; of the delimiters, the one whose header names the most columns."""
     best: tuple[str, Header] | None = None
-    blank = True
+    blank, period = True, None
     for delimiter in DELIMITERS:
         try:
             for line, cells in islice(
                 _records(stream, encoding, delimiter, after=0), HEADER_SEARCH_LINES
             ):
                 blank = blank and not any(c.strip() for c in cells)
+                period = period or period_column(cells)
                 header = map_header(cells, line)
                 if header is not None:
                     if best is None or header.score > best[1].score:
@@ -258,6 +246,14 @@ def _find_header(stream, encoding) -> tuple[str, Header]:
             continue
     if best is None and blank:
         raise ImportFileError("The file is empty.")
+    if best is None and period is not None:
+        column, length = period
+        raise ImportFileError(
+            f"The report has one row per campaign and {length} (its “{column}” column), not per "
+            f"day: a {length}'s numbers cannot be imported as days. Export it by day: in Google "
+            "Ads, Segment → Time → Day (instead of the week or month segment); in Meta Ads "
+            "Manager, Breakdown → By time → Day."
+        )
     if best is None:
         raise ImportFileError(
             "No header row found: one of the first 20 lines must name a date column (date, "
@@ -266,141 +262,3 @@ def _find_header(stream, encoding) -> tuple[str, Header]:
             "Manager break the report down by day."
         )
     return best
-
-
-def _cell(cells: list[str], index: int | None) -> str:
-    return cells[index].strip() if index is not None and index < len(cells) else ""
-
-
-_TOTAL = re.compile(r"total\s*(:|$)", re.IGNORECASE)
-
-
-class _Reader:
-    """Turns the records after the header into rows, or into the problems of each bad row.
-
-    A file names few campaigns and few days over many rows: each name is kept once (the rows
-    share it) and each date cell is parsed once."""
-
-    def __init__(self, header: Header, delimiter: str, *, day_first: bool):
-        self.header = header
-        self.decimal_comma = delimiter == ";"
-        self.day_first = day_first
-        self.skipped: Counter[str] = Counter()
-        self.other_results: Counter[str] = Counter()
-        self.currencies = {header.currency} if header.currency else set()
-        # (position in NUMBER_FIELDS, field, column index, is money) of each number column
-        self.numbers = [
-            (NUMBER_FIELDS.index(name), name, index, name in MONEY_FIELDS)
-            for name, index in header.fields.items()
-            if name not in ("date", "campaign")
-        ]
-        self.leads = NUMBER_FIELDS.index("leads")
-        self.names: dict[str, str] = {}
-        self.days: dict[str, date] = {}
-
-    cell = staticmethod(_cell)
-
-    def day(self, text: str) -> date:
-        """The date of a cell (parsed once per distinct cell); ValueError with the reason."""
-        day = self.days.get(text)
-        if day is None:
-            day = self.days[text] = parse_day(text, day_first=self.day_first)
-        return day
-
-    def read(self, line: int, cells: list[str]) -> ParsedRow | list[Problem] | None:
-        """The row, the problems that refuse it, or None for a row to skip (blank, total)."""
-        header = self.header
-        date_text = self.cell(cells, header.fields["date"])
-        campaign = self.cell(cells, header.fields["campaign"])
-        if campaign.startswith("'"):
-            # An apostrophe before = + - @ is how exports (ours too) keep a spreadsheet from
-            # reading a name as a formula: it is not part of the name.
-            campaign = re.sub(r"^'(?=[=+\-@])", "", campaign)
-        first = cells[0].strip() if cells else ""  # the first cell that is not blank
-        if not first:
-            first = next((text for text in map(str.strip, cells) if text), None)
-            if first is None:
-                return None
-        if _TOTAL.match(first) or _TOTAL.match(date_text):
-            self.skipped["total"] += 1
-            return None
-        if not campaign and header.platform == "meta":
-            self.skipped["summary"] += 1  # Meta's "include summary row": all campaigns together
-            return None
-        problems = []
-
-        def refuse(column: str, message: str) -> None:
-            problems.append(Problem(line, column, message))
-
-        if len(cells) > len(header.names) and any(c.strip() for c in cells[len(header.names) :]):
-            refuse(
-                "—",
-                f"The row has more cells ({len(cells)}) than the header "
-                f"({len(header.names)}): does a value hold a comma without quotes?",
-            )
-        if not campaign:
-            refuse(header.column("campaign"), "No campaign.")
-        try:
-            day = self.day(date_text)
-        except ValueError as error:
-            refuse(header.column("date"), str(error))
-            day = None
-        if header.reporting_ends is not None and day is not None:
-            ends_column = header.names[header.reporting_ends]
-            try:
-                ends = self.day(self.cell(cells, header.reporting_ends) or str(day))
-            except ValueError as error:
-                refuse(ends_column, str(error))
-            else:
-                if ends != day:
-                    refuse(
-                        ends_column,
-                        f"The row covers {day} to {ends}: export one row per "
-                        "day (in Ads Manager, Breakdown → By time → Day).",
-                    )
-        numbers: list[int | Decimal | None] = [None] * len(NUMBER_FIELDS)
-        columns = self.numbers
-        if header.results is not None:
-            kind = self.cell(cells, header.result_kind)
-            if "lead" in kind.casefold():
-                columns = [*columns, (self.leads, "leads", header.results, False)]
-            elif self.cell(cells, header.results) not in ("", "0"):
-                self.other_results[kind or "unnamed results"] += 1
-        decimal_comma = self.decimal_comma
-        for position, name, index, money in columns:
-            text = cells[index].strip() if index < len(cells) else ""
-            if not money and text.isdigit() and text.isascii():
-                numbers[position] = int(text)  # the usual count, as parse_count reads it first
-                continue
-            try:
-                if money:
-                    numbers[position] = parse_number(text, decimal_comma=decimal_comma)
-                else:
-                    numbers[position] = parse_count(text, name, decimal_comma=decimal_comma)
-            except ValueError as error:
-                refuse(header.names[index], str(error))
-        if header.currency_code is not None and (code := self.cell(cells, header.currency_code)):
-            self.currencies.add(code.upper())
-        if problems:
-            return problems
-        campaign = self.names.setdefault(campaign, campaign)
-        return ParsedRow(line, campaign, day, tuple(numbers))
-
-    def summary_notes(self, order_notes: list[str]) -> list[str]:
-        notes = list(order_notes)
-        if self.skipped["total"]:
-            notes.append(f"Skipped {plural(self.skipped['total'], 'total row')} (sums of rows).")
-        if self.skipped["summary"]:
-            notes.append("Skipped Meta's summary row (all campaigns together).")
-        if self.other_results:
-            kinds = ", ".join(sorted(self.other_results))
-            rows = plural(sum(self.other_results.values()), "row")
-            notes.append(
-                f"Results of {rows} count something other than leads ({kinds}): not imported; "
-                "those days keep the leads already recorded."
-            )
-        return notes
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
