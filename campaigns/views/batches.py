@@ -1,0 +1,99 @@
+"""Import batches (managers): the location's batches, a batch's page (what it changed, and
+whether it can be undone) and its undo, all or nothing (campaigns.undo). Their URLs are added
+to the history pages' (views/history.py)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.views.generic import ListView
+
+from campaigns import undo
+from campaigns.models import ImportBatch
+from campaigns.tenancy import ManagerRequiredMixin
+from campaigns.views.base import redirect
+from campaigns.views.changes import PAGE_SIZE, existing_campaigns, location_changes, rows_of
+
+#: The box an undo needs ticked: no JavaScript confirmation.
+CONFIRM = "confirm"
+
+
+class BatchListView(ManagerRequiredMixin, ListView):
+    """The location's import batches (files imported, API pushes), newest first."""
+
+    template_name = "campaigns/history/batches.html"
+    context_object_name = "batches"
+    paginate_by = PAGE_SIZE
+
+    def get_queryset(self):
+        return ImportBatch.objects.filter(location=self.location).order_by("-created_at", "-pk")
+
+
+class BatchView(ManagerRequiredMixin, ListView):
+    """A batch: its summary, what it changed (paginated), and its undo, or why it is blocked."""
+
+    template_name = "campaigns/history/batch.html"
+    context_object_name = "changes"
+    paginate_by = PAGE_SIZE
+
+    def get_batch(self) -> ImportBatch:
+        if not hasattr(self, "batch"):
+            # Through the scoped manager, in this location: another location's batch is a 404.
+            self.batch = get_object_or_404(
+                ImportBatch.objects.filter(location=self.location), pk=self.kwargs["pk"]
+            )
+        return self.batch
+
+    def get_queryset(self):
+        return location_changes(self.location).filter(batch=self.get_batch())
+
+    def get_context_data(self, **kwargs):
+        batch = self.get_batch()
+        context = super().get_context_data(**kwargs)
+        blockers = undo.later_changes(batch) if batch.undone_at is None else []
+        conflicts = context["refused"].conflicts if "refused" in context else []
+        shown = [*context["page_obj"].object_list, *blockers, *conflicts]
+        context.update(
+            batch=batch,
+            rows=rows_of(context["page_obj"].object_list, self.location),
+            blockers=rows_of(blockers, self.location),
+            conflicts=rows_of(conflicts, self.location),
+            existing_campaigns=existing_campaigns(shown),
+            confirm=CONFIRM,
+        )
+        return context
+
+
+class BatchUndoView(BatchView):
+    """POST: undo the batch when the box is ticked; back to its page with what was undone, or
+    the batch's page again with the reason it was refused (nothing changed)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        batch = self.get_batch()
+        page = reverse("campaigns:batch", args=[self.location.slug, batch.pk])
+        if not request.POST.get(CONFIRM):
+            messages.error(request, "Tick the box to confirm the undo: nothing was changed.")
+            return redirect(request, page)
+        try:
+            result = undo.undo_batch(batch, user=request.user)
+        except undo.UndoRefused as refused:
+            self.batch = get_object_or_404(ImportBatch.objects.filter(pk=batch.pk))
+            self.object_list = self.get_queryset()
+            context = self.get_context_data(refused=refused)
+            return self.render_to_response(context, status=409)
+        messages.success(request, result.message)
+        return redirect(request, page)
+
+
+urlpatterns = [
+    path("l/<slug:slug>/imports/batches/", BatchListView.as_view(), name="batches"),
+    path("l/<slug:slug>/imports/batches/<int:pk>/", BatchView.as_view(), name="batch"),
+    path(
+        "l/<slug:slug>/imports/batches/<int:pk>/undo/",
+        BatchUndoView.as_view(),
+        name="batch_undo",
+    ),
+]
