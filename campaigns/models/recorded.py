@@ -1,9 +1,9 @@
 """Rows of a campaign whose every write is recorded in the history: a day's numbers and a funnel
 stage's count. ``RecordedQuerySet`` and ``RecordedRow`` read the values before each write
-(``save``, ``delete``, and the bulk ``bulk_create`` upserts, ``bulk_update``, ``update`` and
-``delete``) and give ``campaigns.history`` the values before and after, in the write's own
-transaction. A subclass names its key (``date``, ``stage``), its values and its kind, and may
-react to the rows touched (the days sum their rollups again)."""
+(``save``, ``delete``, and the bulk ``bulk_create`` upserts, ``update``, which Django's
+``bulk_update`` runs, and ``delete``) and give ``campaigns.history`` the values before and
+after, in the write's own transaction. A subclass names its key (``date``, ``stage``), its
+values and its kind, and may react to the rows touched (the days sum their rollups again)."""
 
 from __future__ import annotations
 
@@ -86,22 +86,8 @@ class RecordedQuerySet(models.QuerySet):
             self._record(before, after, objs)
         return created
 
-    def bulk_update(self, objs, fields, *args, **kwargs):
-        objs = list(objs)
-        with transaction.atomic(using=self.db):
-            before = self._row_values(self.model.objects.filter(pk__in=[obj.pk for obj in objs]))
-            updated = super().bulk_update(objs, fields, *args, **kwargs)
-            after = {}
-            for obj in objs:
-                if obj.pk in before:
-                    old = before[obj.pk][1]
-                    values = {n: getattr(obj, n) if n in fields else old[n] for n in old}
-                    after[obj.pk] = (row_key(obj), values)
-            self.touched([*(key for key, _ in before.values()), *(k for k, _ in after.values())])
-            self._record_by_pk(before, after)
-        return updated
-
     def update(self, **kwargs):
+        # Django's bulk_update() runs through this update(), once per batch of rows.
         with transaction.atomic(using=self.db):
             before = self._row_values(self)
             updated = super().update(**kwargs)
