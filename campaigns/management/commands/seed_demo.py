@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from campaigns import services
+from campaigns import history, services
 from campaigns.alerts import evaluate_alerts
 from campaigns.demo_data import (
     CAMPAIGNS,
@@ -29,7 +29,7 @@ from campaigns.demo_data import (
     USERS,
     Demo,
 )
-from campaigns.models import Campaign, DailyMetric, Location, Membership
+from campaigns.models import Campaign, DailyMetric, Location, Membership, Source
 from campaigns.tenancy import scope
 
 
@@ -45,6 +45,10 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, password, **options):
+        with history.acting(Source.COMMAND):  # the demo data's history says it was seeded
+            self.seed(password)
+
+    def seed(self, password):
         locations = {}
         for name, slug, external_id in LOCATIONS:
             locations[slug], _ = Location.objects.update_or_create(
