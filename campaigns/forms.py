@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 
 from campaigns.models import Campaign, DailyMetric, FunnelStage, Invitation, Location, Membership
-from campaigns.services import funnel_order_errors
+from campaigns.services import PLATFORM_ID_FIELDS, funnel_order_errors, taken_platform_ids
 
 HUNDRED = Decimal(100)
 
@@ -75,14 +75,43 @@ def target_roi_field() -> PercentField:
     )
 
 
-class CampaignForm(forms.ModelForm):
+class PlatformIdsMixin:
+    """A campaign's Google Ads and Meta campaign IDs: one taken by another campaign of the
+    location is refused next to its field, naming that campaign (same location: nothing is
+    disclosed). The database's unique constraints are the last word; their message, which
+    cannot say which ID, is not repeated."""
+
+    def clean(self):
+        cleaned = super().clean()
+        location = cleaned.get("location") if "location" in self.fields else None
+        location_id = location.pk if location is not None else self.instance.location_id
+        if location_id is not None:
+            probe = Campaign(
+                pk=self.instance.pk,
+                location_id=location_id,
+                **{name: cleaned.get(name) or "" for name in PLATFORM_ID_FIELDS},
+            )
+            for name, messages in taken_platform_ids(probe).items():
+                if name in self.fields:
+                    self.add_error(name, messages)
+        return cleaned
+
+    def validate_constraints(self):
+        exclude = self._get_validation_exclusions() | set(PLATFORM_ID_FIELDS)
+        try:
+            self.instance.validate_constraints(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+
+
+class CampaignForm(PlatformIdsMixin, forms.ModelForm):
     """A campaign in Django admin, its location chosen among the user's own."""
 
     target_roi = target_roi_field()
 
     class Meta:
         model = Campaign
-        fields = ["location", *Campaign.EDITABLE_FIELDS]
+        fields = ["location", *Campaign.EDITABLE_FIELDS, *PLATFORM_ID_FIELDS]
 
 
 class OnePerCampaignForm(forms.ModelForm):
@@ -204,14 +233,15 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
 
-class CampaignDetailsForm(forms.ModelForm):
-    """A campaign's details on the web pages: its location comes from the URL, never the form."""
+class CampaignDetailsForm(PlatformIdsMixin, forms.ModelForm):
+    """A campaign's details on the web pages: its location comes from the URL, never the form
+    (a new campaign's IDs are checked by the service, which knows it)."""
 
     target_roi = target_roi_field()
 
     class Meta:
         model = Campaign
-        fields = list(Campaign.EDITABLE_FIELDS)
+        fields = [*Campaign.EDITABLE_FIELDS, *PLATFORM_ID_FIELDS]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
 

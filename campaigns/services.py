@@ -17,7 +17,10 @@ from campaigns.models import Campaign, DailyMetric, FunnelStage, Location
 from campaigns.tasks import evaluate_after_commit
 from campaigns.tenancy import scope
 
-CAMPAIGN_FIELDS = Campaign.EDITABLE_FIELDS
+#: The campaign's ID in each ad platform's exports (an import matches rows by it): set on the
+#: campaign's form and in the admin, not through the API (whose schema is EDITABLE_FIELDS).
+PLATFORM_ID_FIELDS = ("google_ads_id", "meta_id")
+CAMPAIGN_FIELDS = (*Campaign.EDITABLE_FIELDS, *PLATFORM_ID_FIELDS)
 
 
 class BatchValidationError(ValidationError):
@@ -52,9 +55,36 @@ def create_campaign(*, location: Location, **fields) -> Campaign:
     _reject_floats(fields)
     with scope(location), transaction.atomic():
         campaign = Campaign(location=location, **fields)
+        _refuse_taken_platform_ids(campaign)
         _validate_campaign(campaign)
         campaign.save()
     return campaign
+
+
+def taken_platform_ids(campaign: Campaign) -> dict[str, list[str]]:
+    """Field → message for each platform campaign ID of ``campaign`` that another campaign of
+    its location already stores (an import could not tell the two apart)."""
+    values = {name: getattr(campaign, name).strip() for name in PLATFORM_ID_FIELDS}
+    values = {name: value for name, value in values.items() if value}
+    if not values or campaign.location_id is None:
+        return {}
+    errors = {}
+    with scope(campaign.location_id):
+        others = Campaign.objects.filter(location_id=campaign.location_id).exclude(pk=campaign.pk)
+        for name, value in values.items():
+            holder = others.filter(**{name: value}).values_list("name", flat=True).first()
+            if holder is not None:
+                label = Campaign._meta.get_field(name).verbose_name
+                errors[name] = [
+                    f"“{holder}” already has this {label}: an ID can belong to one campaign of "
+                    "the location only. Remove it there first."
+                ]
+    return errors
+
+
+def _refuse_taken_platform_ids(campaign: Campaign) -> None:
+    if errors := taken_platform_ids(campaign):
+        raise ValidationError(errors)
 
 
 def _validate_campaign(campaign: Campaign) -> None:
@@ -255,6 +285,7 @@ def update_campaign(*, campaign: Campaign, **fields) -> Campaign:
     with scope(campaign.location_id), transaction.atomic():
         for name, value in fields.items():
             setattr(campaign, name, value)
+        _refuse_taken_platform_ids(campaign)
         _validate_campaign(campaign)
         campaign.save()
         evaluate_after_commit(campaign.location_id)  # a new budget or dates may open or close one

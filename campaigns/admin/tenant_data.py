@@ -92,7 +92,7 @@ class CampaignAdmin(ManagerWritesMixin, LocationChoicesMixin, admin.ModelAdmin):
         "health",
     ]
     list_filter = [("location", admin.RelatedOnlyFieldListFilter), "channel", "status"]
-    search_fields = ["name", "location__name"]
+    search_fields = ["name", "location__name", "google_ads_id", "meta_id"]
     date_hierarchy = "start_date"
     list_select_related = ["location"]
     readonly_fields = ["recorded_days", "completed_at", "created_at", "updated_at"]
@@ -104,6 +104,14 @@ class CampaignAdmin(ManagerWritesMixin, LocationChoicesMixin, admin.ModelAdmin):
         (None, {"fields": ["location", "name", "channel", "status"]}),
         ("Money and dates", {"fields": ["budget", "start_date", "end_date"]}),
         ("Targets", {"fields": ["target_leads", "target_conversions", "target_roi"]}),
+        (
+            "Platform campaign IDs",
+            {
+                "fields": ["google_ads_id", "meta_id"],
+                "description": "An import matches a Google Ads or Meta export's rows to this "
+                "campaign by the Campaign ID column, whatever the campaign's name in the file.",
+            },
+        ),
         ("Days", {"fields": ["recorded_days"]}),
         ("History", {"fields": ["completed_at", "created_at", "updated_at"]}),
     ]

@@ -38,13 +38,17 @@ class RecordedState:
     first_day: date | None
     last_day: date | None
     digest: str
+    id_field: str | None = None  # the Campaign field of the file's platform campaign IDs
+    platform_ids: frozenset[str] = frozenset()
 
     def unchanged(self, location: Location) -> bool:
         """Whether the database still holds what the plan read (run inside the transaction)."""
         with scope(location):
             digest = _Digest()
-            campaigns = _campaigns_named(location, self.references)
-            for row in campaigns.values_list("pk", "name", "start_date", "end_date"):
+            campaigns = _campaigns_named(
+                location, self.references, self.id_field, self.platform_ids
+            )
+            for row in campaigns.values_list(*_DIGESTED):
                 digest.add(row)
             digest.add(("days",))
             for row in _recorded_days(location, self.campaign_ids, self.first_day, self.last_day):
@@ -65,19 +69,30 @@ class _Digest:
         return self._hash.hexdigest()
 
 
-def _campaigns_named(location: Location, references: Iterable[str]):
-    """The location's campaigns named (or, in our format, numbered) by ``references``, and
-    those whose name differs only in case: one query, ordered."""
+#: What a plan reads of each campaign, and the commit checks again.
+_DIGESTED = ("pk", "name", "start_date", "end_date", "google_ads_id", "meta_id")
+
+
+def _campaigns_named(
+    location: Location,
+    references: Iterable[str],
+    id_field: str | None = None,
+    platform_ids: Iterable[str] = (),
+):
+    """The location's campaigns named (or, in our format, numbered) by ``references``, those
+    whose name differs only in case, and those that store one of ``platform_ids`` in
+    ``id_field``: one query, ordered."""
     references = set(references)
     ids = {int(r) for r in references if _is_id(r)}
+    matches = (
+        Q(name__in=references) | Q(lower_name__in={r.lower() for r in references}) | Q(pk__in=ids)
+    )
+    if id_field and platform_ids:
+        matches |= Q(**{f"{id_field}__in": set(platform_ids)})
     return (
         Campaign.objects.for_location(location)
         .alias(lower_name=Lower("name"))
-        .filter(
-            Q(name__in=references)
-            | Q(lower_name__in={r.lower() for r in references})
-            | Q(pk__in=ids)
-        )
+        .filter(matches)
         .order_by("pk")
     )
 
@@ -211,15 +226,20 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
     header = parsed.header
     refused = list(parsed.problems)
     references = frozenset(row.campaign for row in parsed.rows)
+    id_field = header.campaign_id_field
+    platform_ids = frozenset(r.campaign_id for r in parsed.rows if r.campaign_id and id_field)
     with scope(location):
         # Names match exactly; the same query brings the names that differ only in case, so
-        # that a campaign not found can say which one was probably meant.
-        campaigns = list(_campaigns_named(location, references))
+        # that a campaign not found can say which one was probably meant, and the campaigns
+        # that store one of the file's platform campaign IDs.
+        campaigns = list(_campaigns_named(location, references, id_field, platform_ids))
         for campaign in campaigns:
             campaign.location = location  # the model's rules read campaign.location: no query
         by_name = {c.name: c for c in campaigns}
         by_id = {c.pk: c for c in campaigns}
         by_lower = {c.name.lower(): c.name for c in campaigns}
+        by_platform_id = {getattr(c, id_field): c for c in campaigns if id_field}
+        by_platform_id.pop("", None)
 
         def resolve(reference: str) -> Campaign | None:
             if reference in by_name:
@@ -227,14 +247,22 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
             return by_id.get(int(reference)) if _is_id(reference) else None
 
         resolved = {r: resolve(r) for r in references}
+
+        def reference_of(row: ParsedRow) -> str | tuple[str, str]:
+            """A row's campaign: its platform ID when a campaign stores it, else its name."""
+            if row.campaign_id in by_platform_id:
+                return ("id", row.campaign_id)
+            return row.campaign
+
+        resolved.update({("id", i): c for i, c in by_platform_id.items()})
         pks = {r: c.pk for r, c in resolved.items() if c is not None}
-        wanted = {(pks[r.campaign], r.day) for r in parsed.rows if r.campaign in pks}
+        wanted = {(pks[ref], r.day) for r in parsed.rows if (ref := reference_of(r)) in pks}
         days = [day for _, day in wanted]
         first, last = (min(days), max(days)) if days else (None, None)
         campaign_ids = frozenset(pk for pk, _ in wanted)
         digest = _Digest()
         for campaign in campaigns:
-            digest.add((campaign.pk, campaign.name, campaign.start_date, campaign.end_date))
+            digest.add(tuple(getattr(campaign, name) for name in _DIGESTED))
         digest.add(("days",))
         # The days of these campaigns between the file's first and last day: a superset of the
         # file's (campaign, day) pairs, in one query; only the file's are kept.
@@ -243,11 +271,20 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
             digest.add(row)
             if (row[0], row[1]) in wanted:
                 existing[row[0], row[1]] = row[2:]
-        state = RecordedState(references, campaign_ids, first, last, digest.hexdigest())
+        state = RecordedState(
+            references,
+            campaign_ids,
+            first,
+            last,
+            digest.hexdigest(),
+            id_field if platform_ids else None,
+            platform_ids,
+        )
 
     missing_rows: dict[str, list[ParsedRow]] = defaultdict(list)
     for row in parsed.rows:
-        if resolved[row.campaign] is None and not _is_id(row.campaign):
+        reference = reference_of(row)
+        if resolved[reference] is None and not _is_id(row.campaign):
             missing_rows[row.campaign].append(row)
     # Stand-ins for the campaigns the import would create (never saved): the model's rules then
     # run on their rows too. A negative pk keeps their days apart in the duplicate check.
@@ -265,7 +302,7 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
 
     # Per reference: (campaign or stand-in, its pk, the campaign as PlannedDay keeps it).
     targets = {}
-    for reference in references:
+    for reference in resolved:
         campaign = resolved[reference] or stand_ins.get(reference)
         if campaign is not None:
             targets[reference] = (campaign, campaign.pk, campaign if campaign.pk > 0 else None)
@@ -274,7 +311,7 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
     complete = header.results is None and set(NUMBER_FIELDS) <= set(header.fields)
     unchanged, candidates, seen = [], [], {}
     for row in parsed.rows:
-        campaign, pk, kept = targets.get(row.campaign, (None, None, None))
+        campaign, pk, kept = targets.get(reference_of(row), (None, None, None))
         if campaign is None:
             refused.append(
                 Problem(
