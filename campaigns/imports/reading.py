@@ -258,7 +258,8 @@ def _find_header(stream, encoding) -> tuple[str, Header]:
         raise ImportFileError(
             "No header row found: one of the first 20 lines must name a date column (date, "
             "Day or Reporting starts) and a campaign column (campaign, Campaign or Campaign "
-            "name). Export a daily report: in Google Ads add the Day segment; in Meta Ads "
-            "Manager break the report down by day."
+            "name), in English or in the platforms' Spanish, French, German or Portuguese "
+            "(Día, Nombre de la campaña…). Export a daily report: in Google Ads add the Day "
+            "segment; in Meta Ads Manager break the report down by day."
         )
     return best
