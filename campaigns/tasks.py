@@ -1,6 +1,7 @@
 """Background tasks (django.tasks). Each runs inside the scope of the location it is for.
 
-Enqueued by the scheduler (campaigns.scheduling) and run by the worker (`manage.py db_worker`),
+Enqueued by the scheduler (campaigns.scheduling), a write (alerts) or a large import
+(campaigns.imports.jobs), and run by the worker (`manage.py db_worker`),
 or in-process by `manage.py run_scheduler --sync`. Arguments are plain ids (JSON), never models.
 """
 
@@ -61,3 +62,21 @@ def evaluate_after_commit(location_id: int) -> None:
 
     enqueue.alerts_for = location_id
     transaction.on_commit(enqueue, robust=True)
+
+
+@task
+def read_import_job(location_id: int, job_id: int) -> str:
+    """Read and preview a large import file (campaigns.imports.jobs): the job's final state."""
+    from campaigns.imports import jobs  # the import package imports this module
+
+    return jobs.read(location_id=location_id, job_id=job_id)
+
+
+@task
+def commit_import_job(location_id: int, job_id: int, create_missing: bool, channel: str) -> str:
+    """Commit a previewed large import (campaigns.imports.jobs): the job's final state."""
+    from campaigns.imports import jobs
+
+    return jobs.commit(
+        location_id=location_id, job_id=job_id, create_missing=create_missing, channel=channel
+    )

@@ -224,6 +224,14 @@ TABLE: dict[str, Expect] = {
         mixed={"GET": TO_IMPORT, "POST": TO_IMPORT},
         shows=True,
     ),
+    # A large import's progress (issue 12): a small upload has no job, so its preview; another
+    # location's or user's upload is not found.
+    "l/<slug:slug>/import/<str:token>/progress/": Expect(
+        MANAGER,
+        fill={"slug": LOCATION, "token": STAGED_IMPORT},
+        ok={"GET": Redirect("campaigns:import_preview", htmx=True), "POST": 405},
+        mixed={"GET": 404, "POST": 405},
+    ),
     # --- Data out: exports and the printable report ---
     "l/<slug:slug>/campaigns/export.csv": Expect(
         MEMBER, fill={"slug": LOCATION}, ok=PAGE, shows=True

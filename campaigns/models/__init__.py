@@ -24,6 +24,7 @@ from campaigns.models.days import (
     FunnelStage,
 )
 from campaigns.models.history import *  # noqa: F403
+from campaigns.models.jobs import ImportJob
 from campaigns.models.reports import *  # noqa: F403
 from campaigns.models.rollups import *  # noqa: F403
 from campaigns.models.tenants import Location, Membership, Role, validate_time_zone
@@ -40,6 +41,7 @@ __all__ = [
     "Channel",
     "DailyMetric",
     "FunnelStage",
+    "ImportJob",
     "Invitation",
     "Location",
     "Membership",

@@ -3,7 +3,9 @@
 Between the preview and the commit the uploaded file waits on disk (``campaigns.imports.staging``)
 under a random token bound to the location and the user, with the preview made at upload: viewing
 it reads no file. The commit reads and plans the file again, since the data may have changed in
-between; staged files are deleted on commit or cancel, and expire.
+between; staged files are deleted on commit or cancel, and expire. A file of more than
+``IMPORT_BACKGROUND_ROWS`` lines is read and committed by the worker instead
+(``campaigns.imports.jobs``): its page shows the progress until the preview, and after the commit.
 """
 
 from __future__ import annotations
@@ -12,17 +14,18 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.http import content_disposition_header
 from django.views.generic import FormView, TemplateView, View
 
 from campaigns import exports, imports
-from campaigns.imports import staging
+from campaigns.imports import jobs, staging
 from campaigns.imports.preview import Preview
-from campaigns.models import Campaign, DailyMetric
+from campaigns.models import Campaign, DailyMetric, ImportJob
 from campaigns.tenancy import LocationRequiredMixin, ManagerRequiredMixin
-from campaigns.views.base import redirect
+from campaigns.views.base import HtmxPartialMixin, redirect
 
 
 class UploadForm(forms.Form):
@@ -40,20 +43,24 @@ class UploadForm(forms.Form):
         return upload
 
 
-def stage_and_preview(upload, *, location, user) -> staging.StagedUpload:
-    """Stage an upload, read and plan it once, and keep its preview beside it. Raises
-    ImportFileError (nothing kept) or StagingFull."""
+def stage_and_preview(upload, *, location, user) -> tuple[staging.StagedUpload, bool]:
+    """Stage an upload, read and plan it once, and keep its preview beside it; or, for a large
+    file, hand its reading to the worker. Returns the staged upload and whether it went to the
+    worker. Raises ImportFileError (nothing kept) or StagingFull."""
     staged = staging.stage_upload(
         upload.chunks(), location=location, user=user, filename=upload.name
     )
     try:
+        if jobs.in_background(staged):
+            jobs.start_reading(staged, location=location, user=user)
+            return staged, True
         with staged.open() as file:
             parsed = imports.read_csv(file)
         staged.save_preview(Preview.of(imports.plan_import(location=location, parsed=parsed)))
     except Exception:
         staging.discard_staged(staged.token)
         raise
-    return staged
+    return staged, False
 
 
 class ImportView(ManagerRequiredMixin, FormView):
@@ -65,6 +72,7 @@ class ImportView(ManagerRequiredMixin, FormView):
     def get_context_data(self, **kwargs):
         kwargs.setdefault("max_bytes", settings.IMPORT_MAX_BYTES)
         kwargs.setdefault("max_rows", f"{imports.max_rows():,}")
+        kwargs.setdefault("background_rows", f"{jobs.background_rows():,}")
         kwargs.setdefault(
             "waiting",
             [
@@ -77,7 +85,7 @@ class ImportView(ManagerRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            staged = stage_and_preview(
+            staged, in_background = stage_and_preview(
                 form.cleaned_data["file"], location=self.location, user=self.request.user
             )
         except (imports.ImportFileError, staging.StagingFull) as error:
@@ -86,10 +94,8 @@ class ImportView(ManagerRequiredMixin, FormView):
         except OSError:
             form.add_error(None, "The file could not be kept for its preview: try again later.")
             return self.form_invalid(form)
-        return redirect(
-            self.request,
-            reverse("campaigns:import_preview", args=[self.location.slug, staged.token]),
-        )
+        page = "campaigns:import_job" if in_background else "campaigns:import_preview"
+        return redirect(self.request, reverse(page, args=[self.location.slug, staged.token]))
 
 
 class ImportPreviewView(ManagerRequiredMixin, TemplateView):
@@ -98,6 +104,9 @@ class ImportPreviewView(ManagerRequiredMixin, TemplateView):
     template_name = "campaigns/import_preview.html"
 
     def get(self, request, *args, **kwargs):
+        job = self.get_job()
+        if job is not None and job.state != ImportJob.State.PREVIEWED:
+            return self.to_job()
         staged = self.get_staged()
         if staged is None:
             return self.upload_again("This upload has expired or was already imported.")
@@ -107,17 +116,24 @@ class ImportPreviewView(ManagerRequiredMixin, TemplateView):
                 preview = self.plan_again(staged)
             except imports.ImportFileError as error:
                 return self.upload_again(" ".join(error.messages))
-        return self.render_to_response(self.get_context_data(staged=staged, preview=preview))
+        context = self.get_context_data(staged=staged, preview=preview, job=job)
+        return self.render_to_response(context)
 
     def post(self, request, *args, **kwargs):
+        job = self.get_job()
+        if job is not None and job.state != ImportJob.State.PREVIEWED:
+            return self.to_job()
         staged = self.get_staged()
         if staged is None:
             return self.upload_again("This upload has expired or was already imported.")
         choice, channel = request.POST.get("missing", ""), request.POST.get("channel", "")
         if choice == "refuse":
             staging.discard_staged(staged.token)
+            jobs.cancel(staged.token, location=self.location, user=request.user)
             messages.info(request, f"Nothing was imported from {staged.filename}.")
             return redirect(request, reverse("campaigns:import", args=[self.location.slug]))
+        if job is not None:
+            return self.commit_in_background(job, staged, choice=choice, channel=channel)
         try:
             with staged.open() as file:
                 parsed = imports.read_csv(file)
@@ -126,6 +142,7 @@ class ImportPreviewView(ManagerRequiredMixin, TemplateView):
                 parsed=parsed,
                 create_missing=choice == "create",
                 channel=channel,
+                file_name=staged.filename,
             )
         except (imports.ImportFileError, OSError) as error:
             return self.upload_again(" ".join(getattr(error, "messages", [])))
@@ -142,8 +159,33 @@ class ImportPreviewView(ManagerRequiredMixin, TemplateView):
             )
             return self.render_to_response(context)
         staging.discard_staged(staged.token)
-        messages.success(request, result.message)
+        messages.success(request, result_notice(self.location, result))
         return redirect(request, reverse("campaigns:campaigns", args=[self.location.slug]))
+
+    def commit_in_background(self, job, staged, *, choice: str, channel: str):
+        """A large file's commit goes to the worker; what the worker would refuse at once (no
+        choice made for the campaigns not found, or no channel for them) is asked here first."""
+        preview = staged.load_preview()
+        missing = preview.counts["missing"] if preview else 0
+        error = ""
+        if missing and choice != "create":
+            error = "Choose whether to create the campaigns not found, or refuse the import."
+        elif missing and not (channel or preview.default_channel):
+            error = "Choose the channel of the campaigns to create."
+        if error and preview is not None:
+            context = self.get_context_data(
+                staged=staged, preview=preview, job=job, error=error, choice=choice
+            )
+            return self.render_to_response(context)
+        jobs.start_commit(job, create_missing=choice == "create", channel=channel)
+        return self.to_job()
+
+    def get_job(self):
+        return jobs.job_for(self.kwargs["token"], location=self.location, user=self.request.user)
+
+    def to_job(self):
+        url = reverse("campaigns:import_job", args=[self.location.slug, self.kwargs["token"]])
+        return redirect(self.request, url)
 
     def plan_again(self, staged: staging.StagedUpload) -> Preview:
         with staged.open() as file:
@@ -166,6 +208,35 @@ class ImportPreviewView(ManagerRequiredMixin, TemplateView):
         kwargs.setdefault("channels", Campaign.Channel.choices)
         kwargs["channel"] = kwargs.get("channel") or preview.default_channel
         return super().get_context_data(**kwargs)
+
+
+class ImportJobView(ManagerRequiredMixin, HtmxPartialMixin, TemplateView):
+    """A large import done by the worker: its progress (the ``progress`` fragment, polled while
+    the worker is at it), then its preview (a redirect) or its end. The state is the job's row,
+    so a reload shows where it is."""
+
+    template_name = "campaigns/import_job.html"
+    htmx_partial = "progress"
+
+    def get(self, request, *args, **kwargs):
+        token = self.kwargs["token"]
+        job = jobs.job_for(token, location=self.location, user=request.user)
+        if job is None or job.state == ImportJob.State.PREVIEWED:
+            if staging.load_staged(token, location=self.location, user=request.user) is None:
+                raise Http404("No such import")
+            # Read inline (a small file), or read by the worker: its preview.
+            url = reverse("campaigns:import_preview", args=[self.location.slug, token])
+            return redirect(request, url)
+        context = self.get_context_data(job=job, batch_url=jobs.batch_url(self.location, job.batch))
+        return self.render_to_response(context)
+
+
+def result_notice(location, result) -> str:
+    """A commit's result, with a link to its batch's page when there is one."""
+    url = jobs.batch_url(location, getattr(result, "batch", None))
+    if url is None:
+        return result.message
+    return format_html('{} <a href="{}">See what it changed</a>.', result.message, url)
 
 
 class ImportHelpView(LocationRequiredMixin, TemplateView):
@@ -269,5 +340,10 @@ urlpatterns = [
         "l/<slug:slug>/import/<str:token>/",
         ImportPreviewView.as_view(),
         name="import_preview",
+    ),
+    path(
+        "l/<slug:slug>/import/<str:token>/progress/",
+        ImportJobView.as_view(),
+        name="import_job",
     ),
 ]
