@@ -370,6 +370,31 @@ TABLE: dict[str, Expect] = {
     "reports/unsubscribe/<str:token>/": Expect(
         PUBLIC, fill={"token": "tampered unsubscribe token"}, ok={"GET": 400, "POST": 400}
     ),
+    # --- History of every change and import batches (issue 12) ---
+    # A campaign's History panel (an HTMX fragment; without HTMX a page of its own).
+    "l/<slug:slug>/campaigns/<int:pk>/history/": Expect(
+        MEMBER,
+        fill={"slug": LOCATION, "pk": CAMPAIGN},
+        ok=PAGE,
+        mixed={"GET": 404, "POST": 405},
+        shows=True,
+    ),
+    "l/<slug:slug>/activity/": Expect(MANAGER, fill={"slug": LOCATION}, ok=PAGE, shows=True),
+    "l/<slug:slug>/activity.csv": Expect(MANAGER, fill={"slug": LOCATION}, ok=PAGE, shows=True),
+    "l/<slug:slug>/imports/batches/": Expect(MANAGER, fill={"slug": LOCATION}, ok=PAGE, shows=True),
+    "l/<slug:slug>/imports/batches/<int:pk>/": Expect(
+        MANAGER,
+        fill={"slug": LOCATION, "pk": "import batch"},
+        ok=PAGE,
+        mixed={"GET": 404, "POST": 405},
+        shows=True,
+    ),
+    "l/<slug:slug>/imports/batches/<int:pk>/undo/": Expect(
+        MANAGER,
+        fill={"slug": LOCATION, "pk": "import batch"},
+        ok={"GET": 405, "POST": Redirect("campaigns:batch", htmx=True)},
+        mixed={"GET": 405, "POST": 404},
+    ),
     # The health check of load balancers and the load test (issue 11): no data, no login.
     "healthz": Expect(PUBLIC, ok={"GET": 200, "POST": 405}),
     # An invitation link that is not valid: 400 for anybody, signed in or not.
