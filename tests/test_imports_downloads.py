@@ -9,6 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from campaigns import imports
@@ -109,6 +110,29 @@ def test_a_meta_export_by_ad_set_imports_its_rows_summed_into_days(sunrise):
         # Its results are link clicks, not leads: no leads imported.
         ("Instagram Home Tours", date(2026, 3, 2)): day(5330 + 1980, 88 + 41, 0, 0, "0", "80.15"),
     }
+
+
+def test_the_preview_page_says_which_rows_were_summed(
+    client, sunrise, sunrise_manager, settings, tmp_path
+):
+    settings.IMPORT_STAGING_DIR = tmp_path / "imports"
+    for name in ("Neighborhood Facebook Ads", "Instagram Home Tours"):
+        campaign(sunrise, name)
+    client.force_login(sunrise_manager)
+
+    response = client.post(
+        reverse("campaigns:import", args=["sunrise-realty"]),
+        {
+            "file": SimpleUploadedFile(
+                "ad-sets.csv", (DATA / "download_meta_ad_sets.csv").read_bytes(), "text/csv"
+            )
+        },
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "7 rows of ad sets summed into 3 days" in page
+    assert 'data-count="added">3<' in page
 
 
 def test_a_google_ads_export_by_device_imports_its_rows_summed_into_days(sunrise):

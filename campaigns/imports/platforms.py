@@ -305,7 +305,10 @@ def map_header(cells: list[str], line: int) -> Header | None:
     by_reporting_days = names[fields["date"]] in _REPORTING_STARTS
     reporting_ends = first(_REPORTING_ENDS) if by_reporting_days else None
     campaign_id = first(_CAMPAIGN_ID) if platform in CAMPAIGN_ID_FIELDS else None
-    breakdowns = [i for i, n in enumerate(names) if n in _BREAKDOWN_OF]
+    # Our format gives each campaign's day once: a breakdown is the platforms' exports' alone.
+    breakdowns = [
+        i for i, n in enumerate(names) if n in _BREAKDOWN_OF and platform in CAMPAIGN_ID_FIELDS
+    ]
     not_imported = []
     used = set(fields.values())
     for index, name in enumerate(names):
