@@ -222,8 +222,8 @@ def raw_executemany(rows: list[tuple], location: Location) -> float:
     new = [n for n in dict.fromkeys(r[0] for r in rows) if n not in ids]
     db.executemany(
         f"INSERT INTO {campaign_table} (location_id, name, channel, budget, start_date, "
-        "status, created_at, updated_at) VALUES (?, ?, 'email', '0.00', ?, 'active', "
-        "'2026-01-01 00:00:00', '2026-01-01 00:00:00')",
+        "status, google_ads_id, meta_id, created_at, updated_at) VALUES (?, ?, 'email', "
+        "'0.00', ?, 'active', '', '', '2026-01-01 00:00:00', '2026-01-01 00:00:00')",
         [(location.pk, n, FIRST_DAY.isoformat()) for n in new],
     )
     ids = dict(db.execute(f"SELECT name, id FROM {campaign_table}"))
