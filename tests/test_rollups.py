@@ -13,7 +13,7 @@ from django.db.models import F
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from campaigns import rollups, services
+from campaigns import history, rollups, services
 from campaigns.analytics.figures import (
     Parts,
     Totals,
@@ -139,6 +139,7 @@ def test_rollups_equal_the_days_after_any_writes_and_any_period_reads_the_same(w
         for write in writes:
             apply(write, campaigns)
         assert rollups.differences(location.pk) == []
+        assert history.unrecorded() == []  # every path also recorded its history
         days = list(DailyMetric.objects.filter(campaign__in=ids))
         by_campaign = {c: [r for r in days if r.campaign_id == c] for c in ids}
         named = {f"p{i}": period for i, period in enumerate(asked)}

@@ -7,10 +7,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from campaigns import history, imports, services, tokens, undo
+from campaigns import history, imports, rollups, services, tokens, undo
 from campaigns.models import Campaign, DailyMetric, ImportBatch, Source
 from campaigns.tenancy import scope, scopes_disabled
+from tests.factories import CampaignFactory, LocationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +237,69 @@ def test_undo_import_command_undoes_and_refuses_with_the_reason(
         call_command("undo_import", "999999")
     with scopes_disabled():
         assert ImportBatch.objects.get(pk=first.pk).undone_by_name.startswith("command")
+
+
+# --- Any import, undone -------------------------------------------------------------------------
+
+day_numbers = st.tuples(
+    st.integers(0, 5000),  # impressions
+    st.integers(0, 300),  # clicks
+    st.integers(0, 50),  # leads
+    st.decimals(min_value=0, max_value=5000, places=2),  # revenue
+    st.decimals(min_value=0, max_value=900, places=2),  # spend
+)
+days_of = st.dictionaries(st.integers(0, 20), day_numbers, max_size=8)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    recorded=days_of,
+    imported=st.dictionaries(st.integers(0, 20), day_numbers, min_size=1, max_size=8),
+    new_campaign=days_of,
+)
+def test_undoing_any_import_gives_back_exactly_the_days_before(recorded, imported, new_campaign):
+    location = LocationFactory()
+    campaign = CampaignFactory(location=location, name="Kept", start_date=date(2026, 1, 1))
+    for offset, numbers in recorded.items():
+        services.record_day(campaign=campaign, day=date(2026, 1, 1 + offset), **as_day(numbers))
+    before = stored_days(location)
+    lines = [HEADER]
+    for name, rows in (("Kept", imported), ("New", new_campaign)):
+        for offset, (impressions, clicks, leads, revenue, spend) in rows.items():
+            lines.append(
+                f"2026-01-{1 + offset:02d},{name},{impressions},{clicks},{leads},0,0,0,"
+                f"{revenue},{spend}"
+            )
+    result = imports.commit_import(
+        location=location,
+        parsed=imports.parse_csv("\n".join(lines).encode()),
+        create_missing=True,
+        channel="email",
+    )
+    if result.batch is None:  # the file changed nothing
+        assert stored_days(location) == before
+        return
+
+    undo.undo_batch(result.batch)
+
+    assert stored_days(location) == before
+    with scope(location):
+        assert list(Campaign.objects.values_list("name", flat=True)) == ["Kept"]
+    assert rollups.differences(location.pk) == []
+    assert history.unrecorded() == []
+
+
+def as_day(numbers) -> dict:
+    impressions, clicks, leads, revenue, spend = numbers
+    return {
+        "impressions": impressions,
+        "clicks": clicks,
+        "leads": leads,
+        "revenue": revenue,
+        "spend": spend,
+    }
