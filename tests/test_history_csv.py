@@ -175,3 +175,17 @@ def test_the_day_cell_is_iso(client, sunrise, sunrise_manager, campaign):
     _, lines = download(client, sunrise, kind="day")
 
     assert {line[7] for line in lines[1:]} == {"2026-03-09"}
+
+
+def test_a_filter_that_is_not_one_of_the_list_is_refused_with_its_reason(
+    client, sunrise, sunrise_manager, campaign
+):
+    client.force_login(sunrise_manager)
+    url = reverse("campaigns:activity_csv", args=[sunrise.slug])
+
+    response = client.get(url, {"source": "nonsense", "campaign": "x1"})
+
+    assert response.status_code == 400
+    assert response.content.decode() == (
+        "That source is not one of the list. That campaign is not one of the list."
+    )

@@ -435,3 +435,19 @@ def test_another_locations_batch_is_a_404_and_is_not_undone(
     with scope(harbor):
         assert ImportBatch.objects.get(pk=batch.pk).undone_at is None
         assert DailyMetric.objects.count() == 1
+
+
+def test_undoing_a_batch_again_is_refused_and_says_who_undid_it(
+    client, sunrise, sunrise_manager, campaign
+):
+    batch = import_days(sunrise, sunrise_manager, campaign, [{"date": DAY, "leads": 6}])
+    client.force_login(sunrise_manager)
+    undo_url = batch_url(sunrise, batch, "campaigns:batch_undo")
+    client.post(undo_url, {"confirm": "yes"})
+
+    again = client.post(undo_url, {"confirm": "yes"})  # a second tab still showing the button
+
+    body = again.content.decode()
+    assert again.status_code == 409
+    assert f"Batch {batch.pk} was already undone" in body and "Nothing was changed." in body
+    assert "by sunrise-manager" in body and 'name="confirm"' not in body

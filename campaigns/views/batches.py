@@ -80,6 +80,7 @@ class BatchUndoView(BatchView):
         try:
             result = undo.undo_batch(batch, user=request.user)
         except undo.UndoRefused as refused:
+            # As stored now: a batch undone meanwhile (by another tab) shows who undid it.
             self.batch = get_object_or_404(ImportBatch.objects.filter(pk=batch.pk))
             self.object_list = self.get_queryset()
             context = self.get_context_data(refused=refused)

@@ -9,7 +9,7 @@ mixins enter it), newest first, filtered by the query string.
 from __future__ import annotations
 
 from django.db import models
-from django.http import StreamingHttpResponse
+from django.http import HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import path
 from django.utils.http import content_disposition_header
 from django.views import View
@@ -152,6 +152,11 @@ class ActivityCsvView(ManagerRequiredMixin, View):
 
     def get(self, request, *args, **kwargs):
         filters = Filters.from_query(request.GET)
+        if filters.errors:  # a download is not widened silently: say what is wrong
+            return HttpResponseBadRequest(
+                " ".join(error.split(":")[0] + "." for error in filters.errors),
+                content_type="text/plain; charset=utf-8",
+            )
         changes = filters.apply(location_changes(self.location)).iterator(chunk_size=2000)
         name = f"{self.location.slug}-activity-{self.location.today():%Y-%m-%d}.csv"
         return StreamingHttpResponse(
