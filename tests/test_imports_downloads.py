@@ -6,7 +6,6 @@ German and Portuguese interfaces, and legacy encodings."""
 import codecs
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -22,8 +21,46 @@ from tests.test_admin import CAMPAIGNS, campaign_form_data, change_form_data
 
 pytestmark = pytest.mark.django_db
 
-DATA = Path(__file__).parent / "data"
-MONEY = ("revenue", "spend")
+#: A Meta Ads Manager export broken down by ad set, with its summary row, as downloaded.
+META_AD_SETS = """\
+Reporting starts,Reporting ends,Campaign name,Campaign ID,Ad set name,Results,Result indicator,Reach,Frequency,Impressions,Amount spent (USD),Link clicks,Purchases,Purchase conversion value
+2026-03-02,2026-03-03,,,,,,14020,1.95,27391,430.02,522,2,2950.00
+2026-03-02,2026-03-02,Neighborhood Facebook Ads,120210000000000001,Buyers 25-44,6,actions:onsite_conversion.lead_grouped,3100,1.21,3750,60.15,71,1,1200.00
+2026-03-02,2026-03-02,Neighborhood Facebook Ads,120210000000000001,Sellers 45+,4,actions:onsite_conversion.lead_grouped,2200,1.10,2420,41.30,38,,
+2026-03-02,2026-03-02,Neighborhood Facebook Ads,120210000000000001,Retargeting,2,actions:onsite_conversion.lead_grouped,900,2.05,1845,22.07,19,0,0
+2026-03-03,2026-03-03,Neighborhood Facebook Ads,120210000000000001,Buyers 25-44,5,actions:onsite_conversion.lead_grouped,3300,1.18,3894,58.99,66,1,1750.00
+2026-03-03,2026-03-03,Neighborhood Facebook Ads,120210000000000001,Sellers 45+,3,actions:onsite_conversion.lead_grouped,2010,1.12,2251,39.01,35,,
+2026-03-02,2026-03-02,Instagram Home Tours,120210000000000002,Reels,88,actions:link_click,4100,1.30,5330,50.10,88,,
+2026-03-02,2026-03-02,Instagram Home Tours,120210000000000002,Stories,41,actions:link_click,1650,1.20,1980,30.05,41,,
+"""  # noqa: E501
+
+#: A Google Ads campaign report segmented by device, with its title lines and total rows.
+GOOGLE_DEVICES = """\
+Campaign report
+"March 2, 2026 - March 3, 2026"
+Day,Campaign,Campaign ID,Device,Currency code,Impr.,Clicks,Cost,Conversions,Conv. value
+2026-03-02,Google Search — Buyers,20123456789,Computers,USD,"1,204",31,412.50,2.00,"1,000.00"
+2026-03-02,Google Search — Buyers,20123456789,Mobile phones,USD,"2,310",57,588.25,1.00,500.00
+2026-03-02,Google Search — Buyers,20123456789,Tablets,USD,190,4,35.10,0.00,0.00
+2026-03-03,Google Search — Buyers,20123456789,Computers,USD,"1,118",29,398.75,1.00,500.00
+2026-03-03,Google Search — Buyers,20123456789,Mobile phones,USD,"2,402",60,601.30,0.00,0.00
+Total: Campaign,,,,,"7,224",181,"2,035.90",4.00,"2,000.00"
+Total: Account,,,,,"7,224",181,"2,035.90",4.00,"2,000.00"
+""".replace("\n", "\r\n")
+
+#: A Meta export from the Spanish interface, saved by Excel on Windows: Windows-1252, decimal
+#: commas in a comma-separated file (quoted), day-first dates.
+SPANISH_META = (
+    "Inicio del informe,Fin del informe,Nombre de la campaña,ID de la campaña,Resultados,"
+    "Indicador de resultado,Alcance,Frecuencia,Impresiones,Importe gastado (EUR),"
+    "Clics en el enlace,Compras,Valor de conversión de compras\r\n"
+    "15/03/2026,15/03/2026,Campaña Año Nuevo – Sevilla,120219999000000001,14,"
+    'actions:onsite_conversion.lead_grouped,"3.400","1,21","4.120","187,45",96,1,"2.350,00"\r\n'
+    "16/03/2026,16/03/2026,Campaña Año Nuevo – Sevilla,120219999000000001,9,"
+    'actions:onsite_conversion.lead_grouped,"2.950","1,18","3.481","162,30",81,0,"0,00"\r\n'
+    "15/03/2026,15/03/2026,Pisos en Málaga,120219999000000002,57,"
+    'actions:link_click,"1.200","1,50","1.800","48,05",57,0,"0,00"\r\n'
+).encode("cp1252")
 
 
 @pytest.fixture(autouse=True)
@@ -31,12 +68,8 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def parse(name_or_content: str | bytes) -> imports.ParsedFile:
-    if isinstance(name_or_content, str) and name_or_content.endswith(".csv"):
-        return imports.parse_csv((DATA / name_or_content).read_bytes())
-    if isinstance(name_or_content, str):
-        name_or_content = name_or_content.encode()
-    return imports.parse_csv(name_or_content)
+def parse(content: str | bytes) -> imports.ParsedFile:
+    return imports.parse_csv(content.encode() if isinstance(content, str) else content)
 
 
 def commit(location, parsed, **options):
@@ -80,7 +113,7 @@ def campaign(location, name, **fields):
 def test_a_meta_export_by_ad_set_imports_its_rows_summed_into_days(sunrise):
     for name in ("Neighborhood Facebook Ads", "Instagram Home Tours"):
         campaign(sunrise, name)
-    parsed = parse("download_meta_ad_sets.csv")
+    parsed = parse(META_AD_SETS)
 
     plan = imports.plan_import(location=sunrise, parsed=parsed)
     preview = Preview.from_json(Preview.of(plan).to_json())
@@ -122,11 +155,7 @@ def test_the_preview_page_says_which_rows_were_summed(
 
     response = client.post(
         reverse("campaigns:import", args=["sunrise-realty"]),
-        {
-            "file": SimpleUploadedFile(
-                "ad-sets.csv", (DATA / "download_meta_ad_sets.csv").read_bytes(), "text/csv"
-            )
-        },
+        {"file": SimpleUploadedFile("ad-sets.csv", META_AD_SETS.encode(), "text/csv")},
         follow=True,
     )
 
@@ -137,7 +166,7 @@ def test_the_preview_page_says_which_rows_were_summed(
 
 def test_a_google_ads_export_by_device_imports_its_rows_summed_into_days(sunrise):
     CampaignFactory(location=sunrise, name="Google Search — Buyers", start_date=date(2026, 1, 1))
-    parsed = parse("download_google_ads_devices.csv")
+    parsed = parse(GOOGLE_DEVICES)
 
     plan = imports.plan_import(location=sunrise, parsed=parsed)
     result = commit(sunrise, parsed)
@@ -260,7 +289,7 @@ def test_rows_match_the_campaign_that_stores_their_meta_campaign_id_whatever_its
     campaign(sunrise, "Tours on Google", google_ads_id="120210000000000002")
     campaign(harbor, "Harbor Tours", meta_id="120210000000000002")
     campaign(sunrise, "Instagram Home Tours")
-    parsed = parse("download_meta_ad_sets.csv")
+    parsed = parse(META_AD_SETS)
 
     plan = imports.plan_import(location=sunrise, parsed=parsed)
     commit(sunrise, parsed)
@@ -394,7 +423,7 @@ def test_the_admin_edits_the_platform_ids_and_refuses_a_taken_one(client, sunris
 
 def test_a_spanish_meta_export_in_windows_1252_with_decimal_commas_imports(sunrise):
     campaign(sunrise, "Campaña Año Nuevo – Sevilla")
-    content = (DATA / "download_meta_spanish_cp1252.csv").read_bytes()
+    content = SPANISH_META
     with pytest.raises(UnicodeDecodeError):
         content.decode("utf-8")
     parsed = imports.parse_csv(content)
@@ -561,7 +590,7 @@ def test_a_breakdown_export_replaces_days_with_the_sums(sunrise):
     target = campaign(sunrise, "Google Search — Buyers")
     DailyMetricFactory(campaign=target, date=date(2026, 3, 2), impressions=1, spend=Decimal(1))
 
-    plan = imports.plan_import(location=sunrise, parsed=parse("download_google_ads_devices.csv"))
+    plan = imports.plan_import(location=sunrise, parsed=parse(GOOGLE_DEVICES))
 
     [replaced] = plan.replaced
     assert (replaced.row, replaced.numbers[0]) == (4, 3704)
