@@ -44,7 +44,7 @@ from django.urls import URLPattern, resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from campaigns import alert_rules, tokens
+from campaigns import alert_rules, history, services, tokens
 from campaigns.models import (
     Alert,
     AlertEmailPreference,
@@ -52,14 +52,17 @@ from campaigns.models import (
     AlertRuleCampaign,
     ApiToken,
     Campaign,
+    Change,
     DailyMetric,
     FunnelStage,
+    ImportBatch,
     Location,
     Membership,
     ReportDelivery,
     ReportRecipient,
     ReportSchedule,
     ReportScheduleCampaign,
+    Source,
 )
 from campaigns.reporting import services as report_services
 from campaigns.reporting import unsubscribe
@@ -96,6 +99,7 @@ from tests.isolation_expectations import (
 #: Fill kinds of the report schedule URLs (named by string in tests/isolation_expectations.py).
 REPORT_SCHEDULE = "report schedule"  # the pk of one of the location's report schedules
 TAMPERED_UNSUBSCRIBE = "tampered unsubscribe token"  # a recipient's link, its signature altered
+IMPORT_BATCH = "import batch"  # the pk of one of the location's import batches
 
 #: Each location's sentinel: a word found nowhere else, and an amount of money.
 SENTINELS = {
@@ -142,7 +146,7 @@ class IsolationMatrix(TestCase):
     def setUpTestData(cls):
         cls.locations, cls.campaigns, cls.api_tokens, cls.managers = {}, {}, {}, {}
         cls.secrets, cls.staged = {}, {}
-        cls.schedules, cls.recipients, cls.rules = {}, {}, {}
+        cls.schedules, cls.recipients, cls.rules, cls.batches = {}, {}, {}, {}
         for label, (tag, money) in SENTINELS.items():
             location = LocationFactory(
                 name=f"{label} {tag} Realty", slug=SLUGS[label], external_id=f"{tag}-crm"
@@ -201,6 +205,18 @@ class IsolationMatrix(TestCase):
                     campaigns=[first],
                 )
             cls.schedules[label], cls.recipients[label] = schedule, recipient
+            # An import batch the manager can undo (no later write touches its day).
+            with (
+                scope(location),
+                history.acting(Source.IMPORT, user=manager),
+                transaction.atomic(),
+                history.batch(location, file_name=f"{tag}-matrix.csv", platform="meta") as batch,
+            ):
+                services.record_days(
+                    campaign=second,
+                    rows=[{"date": today - timedelta(days=4), "leads": 3, "revenue": money}],
+                )
+            cls.batches[label] = batch
             cls.locations[label], cls.managers[label] = location, manager
             cls.campaigns[label] = [first, second]
             cls.api_tokens[label], cls.secrets[label] = token, secret
@@ -283,6 +299,8 @@ class IsolationMatrix(TestCase):
                 return urlsafe_base64_encode(force_bytes(self.managers[label].pk))
             if kind == REPORT_SCHEDULE:
                 return self.schedules[label].pk
+            if kind == IMPORT_BATCH:
+                return self.batches[label].pk
             if kind == TAMPERED_UNSUBSCRIBE:
                 token = unsubscribe.token_for(self.recipients[label])
                 return token[:-2] + ("xy" if not token.endswith("xy") else "yz")
@@ -349,6 +367,7 @@ class IsolationMatrix(TestCase):
             "l/<slug:slug>/alerts/rules/toggle/": {"rule": self.rules[label].pk},
             "l/<slug:slug>/alerts/rules/delete/": {"rule": self.rules[label].pk},
             "l/<slug:slug>/alerts/email/": {"delivery": "none"},
+            "l/<slug:slug>/imports/batches/<int:pk>/undo/": {"confirm": "yes"},
             "api/v1/campaigns": {
                 "name": "Matrix API campaign",
                 "channel": "email",
@@ -433,6 +452,8 @@ class IsolationMatrix(TestCase):
                         ReportScheduleCampaign,
                         ReportRecipient,
                         ReportDelivery,
+                        Change,
+                        ImportBatch,
                     )
                 ),
             )
@@ -467,7 +488,8 @@ class IsolationMatrix(TestCase):
         return [] if good else [f"{case}: expected {want}, got {status} {location!r}"]
 
     def check_sentinels(self, case: Case, entry: Expect, want, response) -> list[str]:
-        text = response.content.decode("utf-8", errors="replace")
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        text = content.decode("utf-8", errors="replace")
         headers = " ".join(f"{k}: {v}" for k, v in response.items())
         problems = []
         # The superuser reads both locations: it alone is exempt (its 200s are asserted).

@@ -288,7 +288,9 @@ class Campaign(models.Model):
         return instance
 
     def history_values(self) -> dict:
-        return {name: getattr(self, name) for name in self.HISTORY_FIELDS}
+        from campaigns.models.recorded import field_values
+
+        return field_values(self, self.HISTORY_FIELDS)
 
     def day_problem(self, day: date) -> str | None:
         """Why results cannot be recorded for ``day``, or None when they can."""

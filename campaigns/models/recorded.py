@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from campaigns.tenancy import scope
@@ -77,7 +78,7 @@ class RecordedQuerySet(models.QuerySet):
             update_fields = kwargs.get("update_fields") or ()
             after = {}
             for key, obj in zip(keys, objs, strict=True):
-                values = {name: getattr(obj, name) for name in model.VALUE_FIELDS}
+                values = field_values(obj, model.VALUE_FIELDS)
                 if key in before:
                     old = before[key]
                     values = {**old, **{n: values[n] for n in update_fields}} if upsert else old
@@ -107,6 +108,19 @@ class RecordedQuerySet(models.QuerySet):
         return deleted
 
     delete.queryset_only = True
+
+
+def field_values(obj, names) -> dict:
+    """The fields' values as the database will hold them (a money value given as the int 300
+    is Decimal 300, recorded as "300.00"), or as given when a field cannot read them."""
+    values = {}
+    for name in names:
+        value = getattr(obj, name)
+        try:
+            values[name] = obj._meta.get_field(name).to_python(value)
+        except ValidationError:
+            values[name] = value
+    return values
 
 
 def row_key(obj) -> Key:
@@ -201,11 +215,11 @@ class RecordedRow(models.Model):
         loaded = instance.__dict__
         names = ("location_id", "campaign_id", cls.KEY_FIELD, *cls.VALUE_FIELDS)
         if all(loaded.get(name) is not None for name in names):
-            instance._stored = (row_key(instance), instance.values())
+            instance._stored = (row_key(instance), {n: loaded[n] for n in cls.VALUE_FIELDS})
         return instance
 
     def values(self) -> dict:
-        return {name: getattr(self, name) for name in self.VALUE_FIELDS}
+        return field_values(self, self.VALUE_FIELDS)
 
     def touched(self, keys: Iterable[Key]) -> None:
         """Rows with these keys were written (before or after): for subclasses."""
