@@ -124,6 +124,7 @@ def test_a_meta_export_by_ad_set_imports_its_rows_summed_into_days(sunrise):
         "are not imported)."
     )
     assert note in preview.notes
+    assert preview.summary == "7 rows: 3 added, 0 replaced, 0 unchanged, 0 refused."
     assert [(d["row"], d["campaign_name"], d["day"]) for d in preview.new_days] == [
         (3, "Neighborhood Facebook Ads", date(2026, 3, 2)),
         (6, "Neighborhood Facebook Ads", date(2026, 3, 3)),

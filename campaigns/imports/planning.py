@@ -169,7 +169,8 @@ class ImportPlan:
 
     @property
     def rows_read(self) -> int:
-        return len(self.source.rows) + len({p.row for p in self.source.problems})
+        source = self.source
+        return len(source.rows) + source.summed_away + len({p.row for p in source.problems})
 
     @property
     def refused_rows(self) -> int:

@@ -97,6 +97,7 @@ class ParsedFile:
     delimiter: str
     encoding: str
     currencies: frozenset[str] = frozenset()
+    summed_away: int = 0  # rows of a broken-down report summed into another row's day
 
     @property
     def platform(self) -> str:
@@ -171,6 +172,7 @@ def read_csv(stream: BinaryIO) -> ParsedFile:
         *style.notes(default=usual_comma),
         *reader.summary_notes(),
     ]
+    read = len(rows)
     if header.breakdowns:
         rows, note = sum_breakdown(rows, header.breakdowns)
         notes.append(note)
@@ -182,6 +184,7 @@ def read_csv(stream: BinaryIO) -> ParsedFile:
         delimiter=delimiter,
         encoding=encoding.label,
         currencies=frozenset(reader.currencies),
+        summed_away=read - len(rows),
     )
 
 
