@@ -19,6 +19,7 @@ from django.utils import timezone
 from campaigns import history
 from campaigns.imports.reading import plural
 from campaigns.models import (
+    Alert,
     Campaign,
     Change,
     DailyMetric,
@@ -187,13 +188,14 @@ def _remove_created_campaigns(batch: ImportBatch) -> tuple[tuple[str, ...], tupl
     return tuple(removed), tuple(kept)
 
 
-#: Rows that exist only because a campaign's days do: they never keep a campaign.
-_DERIVED = {MonthlyMetric, LifetimeMetric}
+#: Rows that exist only because a campaign's days do (its rollups, and the alerts raised from
+#: its numbers): they never keep a campaign, and go with it.
+_DERIVED = {MonthlyMetric, LifetimeMetric, Alert}
 
 
 def _referenced(campaign: Campaign) -> bool:
-    """Whether any row (days, funnel counts, alerts, alert rules, report schedules) names the
-    campaign."""
+    """Whether any row entered for it (days, funnel counts, alert rules, report schedules) names
+    the campaign."""
     for relation in Campaign._meta.related_objects:
         model = relation.related_model
         if model in _DERIVED or relation.many_to_many:

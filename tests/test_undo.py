@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from campaigns import history, imports, rollups, services, tokens, undo
-from campaigns.models import Campaign, DailyMetric, ImportBatch, Source
+from campaigns.alerts import evaluate_alerts
+from campaigns.models import Alert, Campaign, DailyMetric, ImportBatch, Source
 from campaigns.tenancy import scope, scopes_disabled
 from tests.factories import CampaignFactory, LocationFactory
 
@@ -303,3 +304,22 @@ def as_day(numbers) -> dict:
         "revenue": revenue,
         "spend": spend,
     }
+
+
+def test_alerts_raised_about_a_created_campaign_do_not_keep_it(
+    sunrise, sunrise_manager, reference_campaign
+):
+    batch = import_file(sunrise, sunrise_manager)
+    with scope(sunrise):
+        created = Campaign.objects.get(name="Brand New Campaign")
+    opened, _ = evaluate_alerts(sunrise)  # budget 0 with spend: over budget
+    with scope(sunrise):
+        assert Alert.objects.filter(campaign=created).exists()
+    assert opened >= 1
+
+    result = undo.undo_batch(batch, user=sunrise_manager)
+
+    assert result.campaigns_removed == ("Brand New Campaign",)
+    with scope(sunrise):
+        assert not Campaign.objects.filter(pk=created.pk).exists()
+        assert not Alert.objects.filter(campaign_id=created.pk).exists()
