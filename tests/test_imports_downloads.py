@@ -15,7 +15,7 @@ from campaigns import imports
 from campaigns.imports import ImportFileError
 from campaigns.imports.preview import Preview
 from campaigns.models import Campaign, DailyMetric
-from campaigns.tenancy import scopes_disabled
+from campaigns.tenancy import scope, scopes_disabled
 from tests.factories import CampaignFactory, DailyMetricFactory, UserFactory
 from tests.test_admin import CAMPAIGNS, campaign_form_data, change_form_data
 
@@ -307,6 +307,26 @@ def test_rows_match_the_campaign_that_stores_their_meta_campaign_id_whatever_its
         ("Instagram Home Tours", date(2026, 3, 2)),
     }
     assert stored(sunrise)["Spring — Neighborhood", date(2026, 3, 2)]["leads"] == 12
+
+
+def test_a_campaign_the_import_creates_stores_the_files_campaign_id(sunrise):
+    campaign(sunrise, "Neighborhood Facebook Ads", meta_id="120210000000000001")
+    parsed = parse(META_AD_SETS)
+
+    commit(sunrise, parsed, create_missing=True, channel="social")
+
+    with scopes_disabled():
+        created = Campaign.objects.get(location=sunrise, name="Instagram Home Tours")
+    assert (created.meta_id, created.google_ads_id) == ("120210000000000002", "")
+    # The next export matches it by the ID, whatever its name becomes.
+    with scope(sunrise):
+        Campaign.objects.filter(pk=created.pk).update(name="IG Tours (renamed)")
+    plan = imports.plan_import(location=sunrise, parsed=parse(META_AD_SETS))
+    assert plan.missing == ()
+    assert {d.campaign.name for d in plan.unchanged} == {
+        "Neighborhood Facebook Ads",
+        "IG Tours (renamed)",
+    }
 
 
 def test_the_commit_plans_again_when_a_campaign_id_changed_after_planning(sunrise):

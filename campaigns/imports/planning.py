@@ -151,6 +151,7 @@ class MissingCampaign:
     rows: tuple[int, ...]
     first_day: date
     similar: str = ""  # a campaign whose name differs only in case
+    platform_id: str = ""  # the file's Campaign ID of it, stored on the campaign if created
 
 
 @dataclass(frozen=True)
@@ -364,6 +365,7 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
             tuple(r.row for r in rows),
             stand_ins[name].start_date,
             by_lower.get(name.lower(), ""),
+            next((r.campaign_id for r in rows if r.campaign_id), ""),
         )
         for name, rows in missing_rows.items()
     ]

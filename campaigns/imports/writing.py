@@ -113,7 +113,10 @@ def _refuse_unless_committable(plan: ImportPlan, *, create_missing: bool, channe
 
 def _campaigns_to_create(plan: ImportPlan, *, location: Location, channel: str) -> list[Campaign]:
     """The missing campaigns, unsaved and validated with the model's rules (their names are not
-    taken: the plan found no campaign so named, and the write checks it again)."""
+    taken: the plan found no campaign so named, and the write checks it again), each with the
+    file's Campaign ID for its platform when the file has one (no campaign of the location
+    stores it, or the rows would have matched that campaign)."""
+    id_field = plan.source.header.campaign_id_field
     campaigns = []
     for missing in plan.missing:
         campaign = Campaign(
@@ -123,6 +126,8 @@ def _campaigns_to_create(plan: ImportPlan, *, location: Location, channel: str) 
             budget=Decimal("0.00"),
             start_date=missing.first_day,
         )
+        if id_field and missing.platform_id:
+            setattr(campaign, id_field, missing.platform_id[:64])
         try:
             campaign.full_clean(
                 exclude=["location"], validate_unique=False, validate_constraints=False
