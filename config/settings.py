@@ -245,6 +245,9 @@ IMPORT_STAGING_DIR = Path(env.str("IMPORT_STAGING_DIR", default=str(BASE_DIR / "
 IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=100_000)
 IMPORT_MAX_STAGED_PER_USER = env.int("IMPORT_MAX_STAGED_PER_USER", default=5)
 IMPORT_STAGED_MAX_AGE_HOURS = env.int("IMPORT_STAGED_MAX_AGE_HOURS", default=24)
+# A file of more lines than this is read, previewed and committed by the task worker, with a
+# progress page, instead of in the request.
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=50_000)
 
 LOGGING = {
     "version": 1,
