@@ -22,8 +22,8 @@ from campaigns.forms import (
     FunnelStageAdminForm,
     FunnelStageForm,
     FunnelStageFormSet,
-    LocationKeysMixin,
 )
+from campaigns.member_forms import LocationKeysMixin
 from campaigns.metrics import CATALOGUE
 from campaigns.models import Campaign, DailyMetric, FunnelStage, Location
 from campaigns.tenancy import locations_for, managed_locations_for

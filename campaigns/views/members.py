@@ -17,7 +17,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import FormView, View
 
 from campaigns import members
-from campaigns.forms import (
+from campaigns.member_forms import (
     AcceptInvitationForm,
     InviteForm,
     LocationForm,
