@@ -2,14 +2,16 @@
 lines is read, previewed and committed by the task worker; its page polls the job's row."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from asgiref.local import Local
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.tasks import task_backends
 from django.urls import reverse
+from django.utils import timezone
 
 from campaigns import imports
 from campaigns.imports import jobs, staging
@@ -436,3 +438,55 @@ def test_a_small_files_commit_names_its_batch_and_links_to_it(
     assert batch.file_name == "ours.csv"
     batch_url = reverse("campaigns:batch", kwargs={"slug": sunrise.slug, "pk": batch.pk})
     assert f'<a href="{batch_url}">See what it changed</a>' in response.content.decode()
+
+
+# --- A worker that died -----------------------------------------------------------------------
+
+
+def test_clear_stale_imports_ends_stalled_jobs_with_what_happened_and_deletes_old_ones(
+    client, sunrise, sunrise_manager, sms_blast, enqueued, capsys
+):
+    client.force_login(sunrise_manager)
+    for _ in range(4):
+        upload(client, sunrise)
+    with scope(sunrise):
+        queued, reading, writing, moving = ImportJob.objects.order_by("pk")
+        ImportJob.objects.filter(pk=reading.pk).update(state=State.READING)
+        ImportJob.objects.filter(pk=writing.pk).update(state=State.COMMITTING)
+        ImportJob.objects.filter(pk=moving.pk).update(state=State.READING)
+        long_ago = timezone.now() - timedelta(minutes=16)
+        ImportJob.objects.exclude(pk=moving.pk).update(updated_at=long_ago)
+        old = ImportJob.objects.create(
+            location=sunrise,
+            user=sunrise_manager,
+            token="old-token",
+            file_name="old.csv",
+            state=State.DONE,
+            created_at=timezone.now() - timedelta(hours=25),
+        )
+
+    call_command("clear_stale_imports")
+
+    assert "3 stalled background imports ended as failed; 1 import job older than 24 hours" in (
+        capsys.readouterr().out
+    )
+    with scope(sunrise):
+        states = dict(ImportJob.objects.values_list("pk", "state"))
+        messages = dict(ImportJob.objects.values_list("pk", "message"))
+    assert old.pk not in states
+    assert states == {
+        queued.pk: State.FAILED,
+        reading.pk: State.FAILED,
+        writing.pk: State.FAILED,
+        moving.pk: State.READING,  # its worker saved progress a moment ago
+    }
+    assert messages[queued.pk].startswith("No background worker took this file")
+    assert messages[reading.pk].startswith("The background worker stopped while reading")
+    assert "Import batches page" in messages[writing.pk]
+    page = client.get(progress_url(sunrise, reading.token))
+    assert "The background worker stopped while reading this file" in text_of(page)
+    assert 'hx-trigger="every 1s"' not in page.content.decode()
+    # A worker that comes back later does not read the failed job.
+    assert jobs.read(location_id=sunrise.pk, job_id=queued.pk) == ""
+    refresh(queued)
+    assert queued.state == State.FAILED

@@ -17,6 +17,7 @@ import io
 import logging
 import time
 from collections.abc import Callable
+from datetime import timedelta
 
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
@@ -26,7 +27,7 @@ from campaigns import history, imports
 from campaigns.imports import staging
 from campaigns.imports.preview import Preview
 from campaigns.models import ImportJob, Location, Source
-from campaigns.tenancy import scope
+from campaigns.tenancy import scope, scopes_disabled
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,22 @@ State = ImportJob.State
 PROGRESS_EVERY = 0.5
 #: Passes over the file a reading usually makes: its encoding, then its rows.
 PASSES = 2
+#: A running job whose row has not moved for this long lost its worker (reading saves its
+#: progress every PROGRESS_EVERY seconds; a commit of 100,000 rows takes seconds).
+STALLED_AFTER = timedelta(minutes=15)
+STALLED_QUEUED = (
+    "No background worker took this file for 15 minutes, so nothing was imported. Upload the "
+    "file again later (the worker is `manage.py db_worker`)."
+)
+STALLED_READING = (
+    "The background worker stopped while reading this file, so nothing was imported. Upload "
+    "the file again."
+)
+STALLED_WRITING = (
+    "The background worker stopped while writing this import. It was written whole or not at "
+    "all: if it is listed on the location's Import batches page, it was imported; otherwise "
+    "upload the file again."
+)
 
 UNEXPECTED = (
     "The import stopped because of an unexpected error, so nothing was imported. Upload the "
@@ -114,6 +131,27 @@ def cancel(token: str, *, location, user) -> None:
         ImportJob.objects.filter(location=location, token=token, user=user.pk).exclude(
             state=State.COMMITTING
         ).delete()
+
+
+def clear_stale(age: timedelta) -> tuple[int, int]:
+    """For ``manage.py clear_stale_imports``: end as failed, with what happened, every running
+    job of any location whose row has not moved for STALLED_AFTER (its worker died), and delete
+    the jobs older than ``age`` (their staged files are deleted by the same command). Returns
+    (jobs failed, jobs deleted)."""
+    now = timezone.now()
+    with scopes_disabled():
+        stalled = ImportJob.objects.filter(updated_at__lt=now - STALLED_AFTER)
+        failed = 0
+        for state, message in (
+            (State.QUEUED, STALLED_QUEUED),
+            (State.READING, STALLED_READING),
+            (State.COMMITTING, STALLED_WRITING),
+        ):
+            failed += stalled.filter(state=state).update(
+                state=State.FAILED, message=message, updated_at=now
+            )
+        deleted, _ = ImportJob.objects.filter(created_at__lt=now - age).delete()
+    return failed, deleted
 
 
 # --- The tasks' bodies ------------------------------------------------------------------------

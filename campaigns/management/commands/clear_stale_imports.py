@@ -1,4 +1,5 @@
-"""Delete staged import uploads older than a maximum age: previews nobody committed or cancelled.
+"""Delete staged import uploads older than a maximum age: previews nobody committed or cancelled;
+end the background import jobs whose worker died, and delete the jobs of that age.
 
 Run it from cron, for example hourly: ``manage.py clear_stale_imports``.
 """
@@ -7,13 +8,15 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from campaigns.imports import staging
+from campaigns.imports import jobs, staging
 
 
 class Command(BaseCommand):
     help = (
         "Delete staged import uploads (and their previews) older than --older-than hours "
-        "(default: IMPORT_STAGED_MAX_AGE_HOURS, 24), printing each one removed."
+        "(default: IMPORT_STAGED_MAX_AGE_HOURS, 24), printing each one removed; end background "
+        "import jobs whose worker stopped (no progress for 15 minutes) as failed, and delete "
+        "the jobs of that age."
     )
 
     def add_arguments(self, parser):
@@ -36,4 +39,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{len(removed)} staged upload{'' if len(removed) == 1 else 's'} older than "
             f"{hours:g} hours removed from {staging.staging_dir()}."
+        )
+        failed, deleted = jobs.clear_stale(timedelta(hours=hours))
+        self.stdout.write(
+            f"{failed} stalled background import{'' if failed == 1 else 's'} ended as failed; "
+            f"{deleted} import job{'' if deleted == 1 else 's'} older than {hours:g} hours "
+            "deleted."
         )
