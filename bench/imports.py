@@ -62,7 +62,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, connections  # noqa: E402
 
-from campaigns import imports, rollups  # noqa: E402
+from campaigns import imports, rollups, undo  # noqa: E402
 from campaigns.imports import staging, writing  # noqa: E402
 from campaigns.imports.preview import Preview  # noqa: E402
 from campaigns.models import Campaign, DailyMetric, Location  # noqa: E402
@@ -242,13 +242,13 @@ def raw_executemany(rows: list[tuple], location: Location) -> float:
     return seconds
 
 
-def check(location: Location, expected_days: int) -> None:
+def check(location: Location, expected_days: int, expected_campaigns: int = CAMPAIGNS) -> None:
     with scopes_disabled():
         days = DailyMetric.objects.filter(location=location).count()
         campaigns = Campaign.objects.filter(location=location).count()
     problems = rollups.differences(location.pk)
     assert days == expected_days, (days, expected_days)
-    assert campaigns == CAMPAIGNS, (campaigns, CAMPAIGNS)
+    assert campaigns == expected_campaigns, (campaigns, expected_campaigns)
     assert problems == [], problems[:3]
 
 
@@ -270,6 +270,20 @@ def main() -> None:
         cpus.append(cpu)
         raws.append(raw_executemany(rows, location))
     assert result.unchanged == unchanged, (result.unchanged, unchanged)
+
+    # Undo the last run's import: the days and campaigns before it come back.
+    started, cpu = time.perf_counter(), time.process_time()
+    if os.environ.get("BENCH_PROFILE_UNDO"):
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        undone = profile.runcall(undo.undo_batch, result.batch)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(35)
+    else:
+        undone = undo.undo_batch(result.batch)
+    undo_seconds, undo_cpu = time.perf_counter() - started, time.process_time() - cpu
+    check(location, EXISTING * RECORDED_BEFORE + len(recorded), EXISTING)
 
     fresh(WORK)
     tracemalloc.start()
@@ -306,9 +320,17 @@ def main() -> None:
     print(f"| commit ÷ raw executemany | {best_commit / best_raw:.1f}× |")
     print(f"| write transaction ÷ raw executemany | {min(WRITES) / best_raw:.1f}× |")
     print(f"| commit, CPU time of the process | {min(cpus):.2f} s |")
+    print(
+        f"| undo of the import ({undone.removed:,} days removed, {undone.restored:,} restored, "
+        f"{len(undone.campaigns_removed)} campaigns removed), CPU {undo_cpu:.2f} s "
+        f"| {undo_seconds:.2f} s |"
+    )
     print(f"\nPeak traced memory of read + plan + commit: {peak / 1e6:.0f} MB")
     print(f"Peak resident memory of the process (ru_maxrss): {maxrss:.0f} MB")
-    print("Rollups equal the days (rollups.differences() == []); row counts as expected.")
+    print(
+        "Rollups equal the days (rollups.differences() == []); row counts as expected, after "
+        "each import and after the undo."
+    )
     print(
         f"Load average at the end (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}"
     )

@@ -7,13 +7,13 @@ same batch."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from campaigns import history
@@ -35,7 +35,7 @@ from campaigns.tenancy import scope
 #: How many later changes a refusal names.
 SHOWN = 20
 #: Days per statement when removing or restoring (well under SQLite's variable limit).
-CHUNK = 500
+CHUNK = 2000
 Kind, Action = Change.Kind, Change.Action
 
 
@@ -139,9 +139,12 @@ def undo_batch(batch: ImportBatch, *, user=None) -> UndoResult:
 
 
 def _restore_days(batch: ImportBatch) -> tuple[int, int]:
-    """Remove the days the batch added; give the days it replaced their numbers back."""
-    added: dict[int, list[date]] = defaultdict(list)
-    replaced: dict[int, dict[date, dict]] = defaultdict(dict)
+    """Remove the days the batch added; give the days it replaced their numbers back. A few
+    bulk statements of CHUNK days each, through DailyMetric's queryset (which records their
+    history and sums their months again): a queryset delete by primary key, and an upsert of
+    the replaced days' whole rows with their old numbers."""
+    added: set[tuple[int, date]] = set()
+    replaced: dict[tuple[int, date], dict] = {}
     changes = (
         _own_changes(batch)
         .filter(kind=Kind.DAY)
@@ -149,43 +152,64 @@ def _restore_days(batch: ImportBatch) -> tuple[int, int]:
     )
     for campaign_id, day, action, fields in changes.iterator(chunk_size=2000):
         if action == Action.CREATED:
-            added[campaign_id].append(day)
+            added.add((campaign_id, day))
         elif action == Action.CHANGED:
-            replaced[campaign_id][day] = fields
-    for campaign_id, days in added.items():
-        for chunk in _chunks(days):
-            DailyMetric.objects.filter(
-                location_id=batch.location_id, campaign_id=campaign_id, date__in=chunk
-            ).delete()
-    for campaign_id, by_day in replaced.items():
-        for chunk in _chunks(list(by_day)):
-            rows = list(
-                DailyMetric.objects.filter(
-                    location_id=batch.location_id, campaign_id=campaign_id, date__in=chunk
-                )
-            )
-            for row in rows:
-                for name, (old, _new) in by_day[row.date].items():
-                    setattr(row, name, _value(name, old))
-            DailyMetric.objects.bulk_update(rows, list(DailyMetric.NUMBER_FIELDS))
-    return sum(map(len, added.values())), sum(map(len, replaced.values()))
+            replaced[(campaign_id, day)] = fields
+    doomed = _stored_days(batch, added).values_list("pk", "campaign_id", "date")
+    doomed = [pk for pk, *key in doomed.iterator(chunk_size=5000) if tuple(key) in added]
+    for chunk in _chunks(sorted(doomed)):
+        DailyMetric.objects.filter(pk__in=chunk).delete()
+    stored = {
+        (row.campaign_id, row.date): row
+        for row in _stored_days(batch, replaced.keys()).iterator(chunk_size=5000)
+    }
+    rows = []
+    for key, fields in replaced.items():
+        row = stored[key]
+        for name, (old, _new) in fields.items():
+            setattr(row, name, _value(name, old))
+        rows.append(row)
+    for chunk in _chunks(rows):
+        DailyMetric.objects.bulk_create(
+            chunk,
+            update_conflicts=True,
+            unique_fields=["location", "campaign", "date"],
+            update_fields=list(DailyMetric.NUMBER_FIELDS),
+        )
+    return len(added), len(replaced)
+
+
+def _stored_days(batch: ImportBatch, keys) -> QuerySet:
+    """The stored days of the campaigns and dates these keys span: a superset of the keys, to
+    be matched in Python (one query, instead of one per campaign)."""
+    if not keys:
+        return DailyMetric.objects.none()
+    days = [day for _, day in keys]
+    return DailyMetric.objects.filter(
+        location_id=batch.location_id,
+        campaign_id__in={campaign for campaign, _ in keys},
+        date__gte=min(days),
+        date__lte=max(days),
+    )
 
 
 def _remove_created_campaigns(batch: ImportBatch) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Delete the campaigns the batch created that nothing refers to any more (their days and
-    rollups aside); name those kept."""
+    rollups aside), in one queryset delete; name those kept."""
     created = _own_changes(batch).filter(kind=Kind.CAMPAIGN, action=Action.CREATED)
-    ids = list(created.values_list("campaign_ref", flat=True))
-    removed, kept = [], []
-    for campaign in Campaign.objects.filter(location_id=batch.location_id, pk__in=ids).order_by(
-        "pk"
-    ):
-        if _referenced(campaign):
-            kept.append(campaign.name)
-        else:
-            campaign.delete()
-            removed.append(campaign.name)
-    return tuple(removed), tuple(kept)
+    ids = set(created.values_list("campaign_ref", flat=True))
+    campaigns = dict(
+        Campaign.objects.filter(location_id=batch.location_id, pk__in=ids)
+        .order_by("pk")
+        .values_list("pk", "name")
+    )
+    referenced = _referenced(set(campaigns))
+    removable = [pk for pk in campaigns if pk not in referenced]
+    if removable:
+        Campaign.objects.filter(location_id=batch.location_id, pk__in=removable).delete()
+    removed = tuple(campaigns[pk] for pk in removable)
+    kept = tuple(name for pk, name in campaigns.items() if pk in referenced)
+    return removed, kept
 
 
 #: Rows that exist only because a campaign's days do (its rollups, and the alerts raised from
@@ -193,16 +217,18 @@ def _remove_created_campaigns(batch: ImportBatch) -> tuple[tuple[str, ...], tupl
 _DERIVED = {MonthlyMetric, LifetimeMetric, Alert}
 
 
-def _referenced(campaign: Campaign) -> bool:
-    """Whether any row entered for it (days, funnel counts, alert rules, report schedules) names
-    the campaign."""
+def _referenced(campaign_ids: set[int]) -> set[int]:
+    """Those of the campaigns that a row entered for them names (days, funnel counts, alert
+    rules, report schedules): one query per kind of row."""
+    found: set[int] = set()
     for relation in Campaign._meta.related_objects:
         model = relation.related_model
-        if model in _DERIVED or relation.many_to_many:
+        if model in _DERIVED or relation.many_to_many or not campaign_ids - found:
             continue
-        if model._base_manager.filter(**{relation.field.name: campaign}).exists():
-            return True
-    return False
+        column = relation.field.attname
+        rows = model._base_manager.filter(**{f"{column}__in": campaign_ids - found})
+        found.update(rows.values_list(column, flat=True).distinct())
+    return found
 
 
 def _value(name: str, stored):
