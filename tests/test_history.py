@@ -267,3 +267,13 @@ def test_history_is_tenant_data_reached_only_through_a_scope(spring_day, harbor)
         assert not Change.objects.exists()
     with scope(spring_day.campaign.location):
         assert Change.objects.exists()
+
+
+def test_a_queryset_delete_of_campaigns_records_each_with_its_fields(spring):
+    with scope(spring.location):
+        Campaign.objects.filter(pk=spring.pk).delete()
+
+    deleted = latest(spring.location, kind="campaign")
+    assert (deleted.action, deleted.campaign_ref) == ("deleted", spring.pk)
+    assert set(deleted.fields) <= set(Campaign.HISTORY_FIELDS)
+    assert deleted.fields["budget"] == ["5000.00", None]

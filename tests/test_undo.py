@@ -107,6 +107,9 @@ def test_the_undo_is_recorded_in_the_history_of_its_batch(
         ("day", "deleted", "2026-01-15"),
         ("day", "deleted", "2026-01-16"),
     ]
+    deleted = next(c for c in undone if c.kind == "campaign")
+    assert set(deleted.fields) <= set(Campaign.HISTORY_FIELDS)
+    assert deleted.fields["name"] == ["Brand New Campaign", None]
 
 
 def test_undo_is_refused_after_a_later_write_to_one_of_its_days(

@@ -59,18 +59,18 @@ def _record(before: dict[int, dict], after: dict[int, dict]) -> None:
                 location_id=(after.get(pk) or before[pk])["location_id"],
                 campaign_id=pk,
                 campaign_name=(after.get(pk) or before[pk])["name"],
-                old=_without_location(before.get(pk)),
-                new=_without_location(after.get(pk)),
+                old=_history_fields(before.get(pk)),
+                new=_history_fields(after.get(pk)),
             )
             for pk in sorted(before.keys() | after.keys())
         ),
     )
 
 
-def _without_location(values: dict | None) -> dict | None:
+def _history_fields(values: dict | None) -> dict | None:
     if values is None:
         return None
-    return {k: v for k, v in values.items() if k != "location_id"}
+    return {k: v for k, v in values.items() if k not in ("pk", "location_id")}
 
 
 def _stored_campaigns(queryset) -> dict[int, dict]:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.text import capfirst
 
@@ -53,7 +54,7 @@ def field_of(kind: str, name: str) -> models.Field | None:
     model = MODELS.get(kind)
     try:
         return model._meta.get_field(name) if model is not None else None
-    except LookupError:
+    except (LookupError, FieldDoesNotExist):  # a field since removed: its name is shown
         return None
 
 
