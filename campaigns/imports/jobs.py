@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns import history, imports
@@ -79,13 +79,10 @@ def job_for(token: str, *, location, user) -> ImportJob | None:
 
 
 def batch_url(location, batch) -> str | None:
-    """The page of an import batch, when the history pages are installed."""
+    """The page of an import batch (None: nothing was written, so there is no batch)."""
     if batch is None:
         return None
-    try:
-        return reverse("campaigns:batch", kwargs={"slug": location.slug, "pk": batch.pk})
-    except NoReverseMatch:
-        return None
+    return reverse("campaigns:batch", kwargs={"slug": location.slug, "pk": batch.pk})
 
 
 # --- Starting ---------------------------------------------------------------------------------
@@ -233,7 +230,7 @@ def commit(*, location_id: int, job_id: int, create_missing: bool, channel: str)
             raise
         finally:
             staging.discard_staged(job.token)
-        _save(job, state=State.DONE, result=result.message, batch=getattr(result, "batch", None))
+        _save(job, state=State.DONE, result=result.message, batch=result.batch)
         return State.DONE
 
 

@@ -233,7 +233,7 @@ class ImportJobView(ManagerRequiredMixin, HtmxPartialMixin, TemplateView):
 
 def result_notice(location, result) -> str:
     """A commit's result, with a link to its batch's page when there is one."""
-    url = jobs.batch_url(location, getattr(result, "batch", None))
+    url = jobs.batch_url(location, result.batch)
     if url is None:
         return result.message
     return format_html('{} <a href="{}">See what it changed</a>.', result.message, url)
