@@ -1,12 +1,12 @@
 """Custom alert rules: which of a location's rules hold for which campaigns, and the writes on
 rules (add, turn on or off, delete).
 
-A rule compares one catalogue figure of a campaign over the last N days, ending today in the
-location's time zone (the same days as the period picker's "Last N days"), with a threshold or
-with the campaign's own target. The figures are read through ``campaigns.analytics`` (one
-grouped query over the widest window answers every rule and campaign) and are never
-recomputed here; a figure without a value in the window (no leads: no cost per lead) holds no
-alert. Rules apply to active campaigns that have started and not ended.
+A rule compares one catalogue figure of a campaign over the last N complete days, ending
+yesterday in the location's time zone (the same days as the period picker's "Last N days"),
+with a threshold or with the campaign's own target. The figures are read through
+``campaigns.analytics`` (one grouped query over the widest window answers every rule and
+campaign) and are never recomputed here; a figure without a value in the window (no leads: no
+cost per lead) holds no alert. Rules apply to active campaigns that have started and not ended.
 """
 
 from __future__ import annotations
@@ -32,8 +32,9 @@ RuleKey = tuple[int, str, int]
 
 
 def window(today: date, days: int) -> Period:
-    """The last ``days`` days ending today, as the period picker's "Last N days"."""
-    return Period(today - timedelta(days=days - 1), today)
+    """The last ``days`` complete days, ending yesterday, as the period picker's "Last N days"."""
+    yesterday = today - timedelta(days=1)
+    return Period(yesterday - timedelta(days=days - 1), yesterday)
 
 
 def comparable(key: str, value) -> Decimal:

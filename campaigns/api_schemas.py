@@ -30,7 +30,7 @@ from campaigns.api_types import (
     RoiMultiple,
 )
 from campaigns.models import Campaign
-from campaigns.periods import PRESETS, Period
+from campaigns.periods import PRESETS
 
 MAX_ROWS = 5000
 
@@ -105,7 +105,13 @@ PERIOD_PARAMS = ("start", "end", "period")
 class PeriodQuery(Schema):
     start: Day = Field(None, description="First day, YYYY-MM-DD (give end too).")
     end: Day = Field(None, description="Last day, YYYY-MM-DD (give start too).")
-    period: PeriodName = Field(None, description="Instead of dates: 7d, 30d, 90d, month or all.")
+    period: PeriodName = Field(
+        None,
+        description=(
+            "Instead of dates: 7d, 30d, 90d, month or all (complete days, ending yesterday), "
+            "or today (today so far, partial)."
+        ),
+    )
 
 
 class CompareQuery(PeriodQuery):
@@ -223,5 +229,4 @@ def ranked(reports) -> list[int]:
     return [r.campaign.pk for r in reports]
 
 
-def period_dict(period: Period) -> dict:
-    return {"start": period.start.isoformat(), "end": period.end.isoformat()}
+period_dict = serialize.period_dict

@@ -1,7 +1,11 @@
 """Reporting periods: an inclusive range of calendar days, its previous period, and presets.
 
-A period never runs past the location's today: presets end today, a custom period ending later
-is cut back to today (with a notice saying so), and one starting later is refused."""
+Presets are made of complete days: they end *yesterday* in the location's time zone, as the
+ad platforms' own reports do, so a day that has barely begun never reads as a collapse.
+"Today so far" is a preset of its own, marked partial. A custom period may include today (it is
+then partial too), a custom period ending later is cut back to today (with a notice saying so),
+and one starting later is refused. A partial period is never compared with the one before it:
+a comparison is always between windows of equal length made of complete days."""
 
 from __future__ import annotations
 
@@ -20,9 +24,12 @@ PRESETS = {
     "90d": "Last 90 days",
     "month": "This month",
     "all": "All time",
+    "today": "Today so far",
     "custom": "Custom dates",
 }
 DEFAULT_PRESET = "30d"
+#: Why a partial period shows no change against the period before it.
+PARTIAL_REASON = "today is partial: not compared"
 #: Custom dates outside these bounds, or a custom period longer than this, are refused.
 LATEST_DAY = date(2099, 12, 31)
 LONGEST = timedelta(days=366 * 10)
@@ -37,6 +44,8 @@ class Period:
     preset: str = "custom"
     #: Why the period differs from the one asked for (a custom end cut back to today).
     notice: str | None = field(default=None, compare=False)
+    #: The period includes today, which is not over yet: its figures are not final.
+    partial: bool = field(default=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -60,17 +69,39 @@ class Period:
             return PRESETS[self.preset]
         return f"{day_text(self.start)} – {day_text(self.end)}"
 
+    @property
+    def query(self) -> str:
+        """The query string that shows this period again ("?period=30d", or the custom
+        dates): what a link to another page carries so the figures there are the same."""
+        if self.preset in PRESETS and self.preset != "custom":
+            return f"?period={self.preset}"
+        return f"?period=custom&start={self.start:%Y-%m-%d}&end={self.end:%Y-%m-%d}"
+
     @classmethod
     def preset_for(cls, name: str, *, today: date, earliest: date | None = None) -> Period:
-        """A named preset ending today; "all" starts at ``earliest`` (or today without data)."""
+        """A named preset: the last complete days, ending yesterday ("today" is today alone,
+        partial). "all" starts at ``earliest``. A preset with no complete day yet ("this month"
+        on the 1st; "all time" of campaigns that start today) is today so far, partial."""
+        yesterday = today - timedelta(days=1)
         if name in ("7d", "30d", "90d"):
-            return cls(today - timedelta(days=int(name[:-1]) - 1), today, name)
+            return cls(yesterday - timedelta(days=int(name[:-1]) - 1), yesterday, name)
         if name == "month":
-            return cls(today.replace(day=1), today, name)
-        if name == "all":
+            start = today.replace(day=1)
+        elif name == "all":
             start = min(earliest, today) if earliest else today
-            return cls(start, today, name)
-        raise ValidationError(f"Unknown period “{name}”.")
+        elif name == "today":
+            start = today
+        else:
+            raise ValidationError(f"Unknown period “{name}”.")
+        if start > yesterday:
+            notice = None
+            if name != "today":
+                notice = (
+                    f"{PRESETS[name]} has no complete day yet: showing today so far, which is "
+                    "partial."
+                )
+            return cls(today, today, name, notice=notice, partial=True)
+        return cls(start, yesterday, name)
 
     @classmethod
     def from_query(
@@ -83,8 +114,9 @@ class Period:
     ) -> Period:
         """Read ``?period=30d`` or ``?start=YYYY-MM-DD&end=YYYY-MM-DD`` (custom dates).
 
-        Custom dates ending after ``today`` end today instead, with a ``notice``. Raises
-        ValidationError with a message a user understands for bad dates or a start after today.
+        Custom dates ending after ``today`` end today instead, with a ``notice``; custom dates
+        that include today are ``partial``. Raises ValidationError with a message a user
+        understands for bad dates or a start after today.
         """
         start_text, end_text = params.get("start"), params.get("end")
         name = params.get("period") or ("custom" if start_text or end_text else default)
@@ -97,22 +129,22 @@ class Period:
         return period
 
     def up_to(self, today: date) -> Period:
-        """This period cut back to end ``today``, saying so; refused if it starts after today."""
+        """This period cut back to end ``today``, saying so, and marked partial when it
+        includes today; refused if it starts after today."""
         if self.start > today:
             raise ValidationError(
                 f"The period you asked for starts {day_text(self.start)}, after today "
                 f"({day_text(today)}): choose a start on or before today."
             )
-        if self.end <= today:
+        if self.end < today:
             return self
-        return replace(
-            self,
-            end=today,
-            notice=(
+        notice = self.notice
+        if self.end > today:
+            notice = (
                 f"The period you asked for ends {day_text(self.end)}, after today: "
-                f"showing it up to today, {day_text(today)}."
-            ),
-        )
+                f"showing it up to today, {day_text(today)}, which is partial."
+            )
+        return replace(self, end=today, notice=notice, partial=True)
 
 
 def day_text(day: date) -> str:

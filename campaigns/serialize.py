@@ -15,6 +15,7 @@ from campaigns.analytics.results import (
     Recommendation,
     TargetProgress,
 )
+from campaigns.periods import Period
 
 RATIO_PLACES = Decimal("0.000001")
 COUNT_PLACES = Decimal("0.01")
@@ -45,6 +46,15 @@ def number(name: str, value):
     if unit is m.Unit.COUNT:
         return float(Decimal(value).quantize(COUNT_PLACES))
     return ratio_number(value)
+
+
+def period_dict(period: Period) -> dict:
+    """The days a figure is over; ``partial`` when they include today (not over yet)."""
+    return {
+        "start": period.start.isoformat(),
+        "end": period.end.isoformat(),
+        "partial": period.partial,
+    }
 
 
 def totals_dict(totals: Totals) -> dict:
@@ -111,7 +121,7 @@ def report_dict(report: CampaignReport) -> dict:
         },
         "as_of": report.today.isoformat(),
         "health": health_dict(report.health),
-        "period": {"start": report.period.start.isoformat(), "end": report.period.end.isoformat()},
+        "period": period_dict(report.period),
         "totals": totals_dict(report.totals),
         "metrics": metrics,
         "lifetime": {

@@ -18,7 +18,8 @@ pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 27)
 NOTICE = (
-    "The period you asked for ends Dec 31, 2026, after today: showing it up to today, Nov 27, 2026."
+    "The period you asked for ends Dec 31, 2026, after today: "
+    "showing it up to today, Nov 27, 2026, which is partial."
 )
 REFUSAL = (
     "The period you asked for starts Dec 1, 2026, after today (Nov 27, 2026): "
@@ -70,7 +71,9 @@ def test_a_period_ending_after_today_is_shown_up_to_today_with_a_notice(
 
     assert f'<p class="message info" role="status">{NOTICE}</p>' in shown
     assert "Nov 1, 2026 – Nov 27, 2026" in shown
-    assert "(compared with the 27 days before)" in shown
+    assert "today is partial" in shown
+    assert "(not compared: changes compare complete days only)" in shown
+    assert "compared with the 27 days before" not in shown
     assert 'role="alert"' not in shown
 
 
@@ -96,6 +99,17 @@ def test_a_period_ending_on_the_locations_today_has_no_notice(client, manager, c
 
     assert "Nov 1, 2026 – Nov 27, 2026" in shown
     assert 'role="status"' not in shown
+    assert "today is partial" in shown
+
+
+def test_a_period_ending_the_day_before_the_locations_today_is_complete(
+    client, manager, campaign
+):
+    shown = page(client, "/l/island/?period=custom&start=2026-11-01&end=2026-11-26")
+
+    assert "Nov 1, 2026 – Nov 26, 2026" in shown
+    assert "today is partial" not in shown
+    assert "(complete days, compared with the 26 days before)" in shown
 
 
 def test_a_period_starting_after_today_is_refused_and_the_default_period_shown(
@@ -105,7 +119,7 @@ def test_a_period_starting_after_today_is_refused_and_the_default_period_shown(
 
     assert f"{REFUSAL} Showing last 30 days instead." in shown
     assert 'class="message error" role="alert"' in shown
-    assert "Oct 29, 2026 – Nov 27, 2026" in shown
+    assert "Oct 28, 2026 – Nov 26, 2026" in shown
     assert 'role="status"' not in shown
 
 
@@ -126,7 +140,11 @@ def test_the_api_report_with_a_future_end_covers_up_to_today(client, bearer, cam
     )
 
     assert response.status_code == 200
-    assert response.json()["period"] == {"start": "2026-11-01", "end": "2026-11-27"}
+    assert response.json()["period"] == {
+        "start": "2026-11-01",
+        "end": "2026-11-27",
+        "partial": True,
+    }
 
 
 def test_the_api_channels_with_a_future_end_cover_up_to_today(client, bearer, campaign):
@@ -135,7 +153,11 @@ def test_the_api_channels_with_a_future_end_cover_up_to_today(client, bearer, ca
     )
 
     assert response.status_code == 200
-    assert response.json()["period"] == {"start": "2026-11-01", "end": "2026-11-27"}
+    assert response.json()["period"] == {
+        "start": "2026-11-01",
+        "end": "2026-11-27",
+        "partial": True,
+    }
 
 
 def test_the_api_refuses_a_period_starting_after_today(client, bearer, campaign):

@@ -60,48 +60,83 @@ def test_a_day_is_in_a_period_from_its_start_to_its_end_inclusive():
     assert date(2026, 4, 1) not in march
 
 
-# --- Presets ----------------------------------------------------------------------------------
+# --- Presets: complete days, ending yesterday ------------------------------------------------
+
+YESTERDAY = date(2026, 3, 14)
 
 
 @pytest.mark.parametrize(
     ("preset", "start", "days", "label"),
     [
-        ("7d", date(2026, 3, 9), 7, "Last 7 days"),
-        ("30d", date(2026, 2, 14), 30, "Last 30 days"),
-        ("90d", date(2025, 12, 16), 90, "Last 90 days"),
-        ("month", date(2026, 3, 1), 15, "This month"),
+        ("7d", date(2026, 3, 8), 7, "Last 7 days"),
+        ("30d", date(2026, 2, 13), 30, "Last 30 days"),
+        ("90d", date(2025, 12, 15), 90, "Last 90 days"),
+        ("month", date(2026, 3, 1), 14, "This month"),
     ],
 )
-def test_presets_end_today(preset, start, days, label):
+def test_presets_are_complete_days_ending_yesterday(preset, start, days, label):
     period = Period.preset_for(preset, today=TODAY)
 
-    assert span(period) == (start, TODAY)
+    assert span(period) == (start, YESTERDAY)
     assert period.days == days
     assert period.preset == preset
     assert period.label == label
+    assert not period.partial
+    assert period.notice is None
 
 
-def test_this_month_on_the_first_of_the_month_is_one_day():
+def test_the_previous_of_a_preset_is_as_many_complete_days_before_it():
+    week = Period.preset_for("7d", today=TODAY)
+
+    assert span(week.previous()) == (date(2026, 3, 1), date(2026, 3, 7))
+
+
+def test_today_so_far_is_a_preset_of_its_own_and_partial():
+    period = Period.preset_for("today", today=TODAY)
+
+    assert span(period) == (TODAY, TODAY)
+    assert period.label == "Today so far"
+    assert period.partial
+    assert period.query == "?period=today"
+
+
+def test_this_month_on_the_first_of_the_month_is_today_so_far_and_says_so():
     period = Period.preset_for("month", today=date(2026, 4, 1))
 
     assert span(period) == (date(2026, 4, 1), date(2026, 4, 1))
+    assert period.partial
+    assert period.notice == (
+        "This month has no complete day yet: showing today so far, which is partial."
+    )
 
 
-def test_all_time_starts_at_the_earliest_data():
+def test_this_month_on_the_second_is_the_first():
+    period = Period.preset_for("month", today=date(2026, 4, 2))
+
+    assert span(period) == (date(2026, 4, 1), date(2026, 4, 1))
+    assert not period.partial
+
+
+def test_all_time_starts_at_the_earliest_data_and_ends_yesterday():
     period = Period.preset_for("all", today=TODAY, earliest=date(2025, 11, 3))
 
-    assert span(period) == (date(2025, 11, 3), TODAY)
+    assert span(period) == (date(2025, 11, 3), YESTERDAY)
     assert period.label == "All time"
+    assert not period.partial
 
 
-def test_all_time_without_data_is_just_today():
-    assert span(Period.preset_for("all", today=TODAY)) == (TODAY, TODAY)
+def test_all_time_without_data_is_today_so_far():
+    period = Period.preset_for("all", today=TODAY)
+
+    assert span(period) == (TODAY, TODAY)
+    assert period.partial
 
 
 def test_all_time_never_starts_after_today():
     period = Period.preset_for("all", today=TODAY, earliest=date(2026, 4, 1))
 
     assert span(period) == (TODAY, TODAY)
+    assert period.partial
 
 
 def test_an_unknown_preset_is_rejected_with_its_name():
@@ -117,20 +152,20 @@ def test_an_unknown_preset_is_rejected_with_its_name():
 def test_without_parameters_the_period_is_the_last_30_days():
     period = Period.from_query({}, today=TODAY)
 
-    assert span(period) == (date(2026, 2, 14), TODAY)
+    assert span(period) == (date(2026, 2, 13), YESTERDAY)
     assert period.preset == "30d"
 
 
 def test_a_preset_is_read_from_the_query():
     period = Period.from_query({"period": "7d"}, today=TODAY)
 
-    assert span(period) == (date(2026, 3, 9), TODAY)
+    assert span(period) == (date(2026, 3, 8), YESTERDAY)
 
 
 def test_all_time_from_the_query_uses_the_earliest_data():
     period = Period.from_query({"period": "all"}, today=TODAY, earliest=date(2026, 1, 12))
 
-    assert span(period) == (date(2026, 1, 12), TODAY)
+    assert span(period) == (date(2026, 1, 12), YESTERDAY)
 
 
 def test_custom_dates_are_read_from_the_query():
@@ -206,15 +241,24 @@ def test_a_custom_period_ending_after_today_ends_today_and_says_so():
     assert period.preset == "custom"
     assert period.notice == (
         "The period you asked for ends Dec 31, 2026, after today: "
-        "showing it up to today, Mar 15, 2026."
+        "showing it up to today, Mar 15, 2026, which is partial."
     )
+    assert period.partial
 
 
-def test_a_custom_period_ending_today_is_kept_without_a_notice():
+def test_a_custom_period_ending_today_is_kept_without_a_notice_but_partial():
     period = Period.from_query({"start": "2026-03-01", "end": "2026-03-15"}, today=TODAY)
 
     assert span(period) == (date(2026, 3, 1), TODAY)
     assert period.notice is None
+    assert period.partial
+
+
+def test_a_custom_period_ending_yesterday_is_complete():
+    period = Period.from_query({"start": "2026-03-01", "end": "2026-03-14"}, today=TODAY)
+
+    assert not period.partial
+    assert period.query == "?period=custom&start=2026-03-01&end=2026-03-14"
 
 
 def test_a_custom_period_starting_today_and_ending_later_is_today_alone():

@@ -140,7 +140,10 @@ class PeriodFigures:
 
 
 def changes(current: PeriodFigures, previous: PeriodFigures) -> dict[str, Decimal | None]:
-    """Relative change of each headline figure against the previous period."""
+    """Relative change of each headline figure against the previous period; none for a
+    partial period (one that includes today), which is never compared with complete days."""
+    if current.period.partial:
+        return dict.fromkeys(m.HEADLINE)
     return {name: m.change(current.value(name), previous.value(name)) for name in m.HEADLINE}
 
 

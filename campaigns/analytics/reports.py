@@ -4,7 +4,7 @@ totals, pacing, funnel, targets, health and recommendations, for many campaigns 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import QuerySet
 
@@ -19,11 +19,14 @@ from campaigns.tenancy import scope
 
 
 def lifetime_period(campaign: Campaign, today: date | None = None) -> Period:
-    """The campaign's life so far: its start to its end date or today, whichever is earlier
-    (a period never runs past today; a campaign that has not started gets today alone)."""
+    """The campaign's life in complete days: its start to its end date or yesterday, whichever
+    is earlier (presets end yesterday). A campaign that starts today, or has not started, gets
+    today alone, marked partial."""
     today = today or campaign.location.today()
-    end = min(campaign.end_date or today, today)
-    return Period(min(campaign.start_date, end), end, "all")
+    end = min(campaign.end_date or today, today - timedelta(days=1))
+    if end < campaign.start_date:
+        return Period(today, today, "all", partial=True)
+    return Period(campaign.start_date, end, "all")
 
 
 def campaign_reports(

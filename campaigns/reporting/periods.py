@@ -1,6 +1,8 @@
 """The named periods of a report, in the location's time zone: last week (the previous Monday to
-Sunday), last month, month to date and the last 30 days. Each is an ordinary custom ``Period``
-(its label is its dates, so every sentence of the report names the days it covers)."""
+Sunday), last month, month to date and the last 30 days. Like the pages' presets, each is made
+of complete days: it ends yesterday at the latest ("month to date" sent on the 1st is the whole
+month just ended). Each is an ordinary custom ``Period`` (its label is its dates, so every
+sentence of the report names the days it covers)."""
 
 from __future__ import annotations
 
@@ -27,10 +29,11 @@ def report_period(name: str, *, today: date) -> Period:
     if name == "last_month":
         last_day = today.replace(day=1) - timedelta(days=1)
         return Period(last_day.replace(day=1), last_day)
+    yesterday = today - timedelta(days=1)
     if name == "month_to_date":
-        return Period(today.replace(day=1), today)
+        return Period(yesterday.replace(day=1), yesterday)
     if name == "last_30_days":
-        return Period(today - timedelta(days=29), today)
+        return Period(yesterday - timedelta(days=29), yesterday)
     choices = ", ".join(REPORT_PERIODS)
     raise ValidationError(f"Unknown report period “{name}”: choose one of {choices}.")
 

@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from campaigns import display
 from campaigns.analytics.figures import Metrics, Totals
 from campaigns.metrics import CATALOGUE, HEADLINE, Unit, metric
+from campaigns.periods import PARTIAL_REASON
 
 register = template.Library()
 
@@ -57,16 +58,23 @@ def figure(figures, key, currency="USD"):
 
 
 @register.simple_tag
-def change(value, key):
+def change(value, key, reason=""):
     """The change against the previous period: ▲ 12.0 % coloured by whether the metric's
-    good direction makes it good news (spend is neutral: neither colour)."""
+    good direction makes it good news (spend is neutral: neither colour). A change that rounds
+    to 0.0 % has no arrow and no colour; an undefined one is "—" with ``reason`` (or the
+    catalogue's) in its tooltip."""
     if value is None:
+        why = reason or CATALOGUE["change"].undefined_reason
         return format_html(
-            '<span class="change flat" title="{}">—</span>', CATALOGUE["change"].undefined_reason
+            '<span class="change flat" title="{}">—<span class="sr-only"> ({})</span></span>',
+            why,
+            why,
         )
     value = Decimal(value)
-    if value == 0:
-        return format_html('<span class="change flat">{}</span>', "±0.0 %")
+    if display.percent(abs(value)) == display.percent(Decimal(0)):
+        return format_html(
+            '<span class="change flat" title="against the previous period">{}</span>', "0.0 %"
+        )
     up = value > 0
     return format_html(
         '<span class="change {} {}" title="against the previous period">{} {}</span>',
@@ -89,6 +97,7 @@ def kpi_card(figures, changes, key, currency="USD", series=None):
         "exact": display.figure(key, value, currency) if value is not None else "",
         "change": changes.get(key) if changes is not None else None,
         "has_change": changes is not None and key in changes,
+        "change_reason": PARTIAL_REASON if getattr(figures.period, "partial", False) else "",
         "currency": currency,
         **sparkline_context(series, key, currency),
     }

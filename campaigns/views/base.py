@@ -8,7 +8,7 @@ from django.utils.cache import patch_vary_headers
 from django_htmx.http import HttpResponseClientRedirect
 
 from campaigns.analytics.locations import earliest_start
-from campaigns.periods import DEFAULT_PRESET, PRESETS, Period
+from campaigns.periods import DEFAULT_PRESET, PARTIAL_REASON, PRESETS, Period
 
 
 class HtmxPartialMixin:
@@ -47,7 +47,9 @@ class PeriodMixin:
     """Reads the period from the query string (?period=30d or ?start=…&end=…).
 
     Bad dates do not fail the page: the default period is shown with the reason. Custom dates
-    ending after today are shown up to today, with a notice that says so.
+    ending after today are shown up to today, with a notice that says so. The context carries
+    ``period_query`` (``?period=…``): every link to another figure page carries it, so a click
+    never changes the window the numbers are over.
     """
 
     default_period = DEFAULT_PRESET
@@ -76,4 +78,6 @@ class PeriodMixin:
         kwargs.setdefault("period_error", self.period_error)
         kwargs.setdefault("period_notice", self.period.notice)
         kwargs.setdefault("presets", [(k, v) for k, v in PRESETS.items() if k != "custom"])
+        kwargs.setdefault("change_reason", PARTIAL_REASON if self.period.partial else "")
+        kwargs.setdefault("period_query", self.period.query)
         return super().get_context_data(**kwargs)
