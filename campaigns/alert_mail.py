@@ -76,6 +76,7 @@ def build_alert_email(location: Location, user, alerts: list[Alert], *, digest: 
                 "alert": alert,
                 "url": site_url(
                     reverse("campaigns:campaign", args=[location.slug, alert.campaign_id])
+                    + alert.period_query
                 )
                 if alert.campaign_id
                 else None,
@@ -127,7 +128,7 @@ def send_alert_emails(location_id: int, opened_at: str) -> int:
                 opened_at=datetime.fromisoformat(opened_at),
                 resolved_at__isnull=True,
             )
-            .select_related("campaign")
+            .select_related("campaign", "rule")
             .order_by("campaign__name", "kind", "pk")
         )
         return _send(location, alerts, Delivery.IMMEDIATE)
@@ -146,7 +147,7 @@ def send_alert_digest(location_id: int, due_at: str) -> int:
             Alert.objects.filter(
                 location=location, opened_at__gt=until - timedelta(days=1), opened_at__lte=until
             )
-            .select_related("campaign")
+            .select_related("campaign", "rule")
             .order_by("opened_at", "pk")
         )
         return _send(location, alerts, Delivery.DIGEST)

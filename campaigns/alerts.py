@@ -44,8 +44,10 @@ def _over_budget(report: CampaignReport) -> str | None:
 
 
 def _pacing_ahead(report: CampaignReport) -> str | None:
+    """Spending ahead of plan, unless over budget already says it (and more): one alert per
+    campaign, so opening "over budget" resolves this one."""
     spend = report.pacing.spend if report.pacing else None
-    if spend is None or spend.band != AHEAD:
+    if spend is None or spend.band != AHEAD or report.health.state == OVER_BUDGET:
         return None
     return next(
         (r for r in report.health.reasons if r.startswith("Spending ahead of plan")),
@@ -57,7 +59,7 @@ def _behind_late(report: CampaignReport) -> str | None:
     pacing = report.pacing
     if report.health.state != BEHIND or pacing is None or pacing.time_elapsed < LAST_THIRD:
         return None
-    behind = [f"{t.label}: {t.sentence}." for t in report.targets.values() if t.status == BEHIND]
+    behind = [t.reason for t in report.targets.values() if t.status == BEHIND]
     return " ".join([f"{pacing.day_text.capitalize()}, in the last third.", *behind])
 
 

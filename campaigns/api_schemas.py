@@ -141,7 +141,7 @@ class TargetsOut(Schema):
 
 class HealthOut(Schema):
     state: str = Field(
-        description="not_started, on_track, ahead, behind, over_budget, paused or ended",
+        description=", ".join(HEALTH_LABELS),
         json_schema_extra={"enum": list(HEALTH_LABELS)},
     )
     label: str

@@ -298,7 +298,16 @@ CATALOGUE = _catalogue(
         "Budget used",
         R,
         FLAT,
-        "Lifetime spend / budget.",
+        "Lifetime spend / budget: how much of the budget is gone, whatever the period shown.",
+        "no budget set",
+    ),
+    Metric(
+        "budget_spent_in_period",
+        "Budget spent in the period",
+        "Of budget",
+        R,
+        FLAT,
+        "Spend in the period / budget (the lifetime share is “budget used”).",
         "no budget set",
     ),
     Metric(
@@ -309,6 +318,19 @@ CATALOGUE = _catalogue(
         FLAT,
         "Budget − lifetime spend (negative when over budget).",
         "no budget set",
+    ),
+    Metric(
+        "money_at_risk",
+        "Money at risk",
+        "At risk",
+        M,
+        DOWN,
+        "The overspend of over-budget campaigns (lifetime spend − budget) + the shortfall "
+        "projected for campaigns behind: behind on leads or conversions, the part of the "
+        "budget (without one, of the spend so far) projected to buy no results, budget × "
+        "(1 − projected ÷ target) of the result furthest behind; behind on the ROI target, the "
+        "revenue missing against it, lifetime spend × (1 + target ROI) − revenue; the larger "
+        "when both. Lifetime figures, as health is judged.",
     ),
     Metric(
         "pacing",

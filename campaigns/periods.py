@@ -27,6 +27,11 @@ PRESETS = {
     "today": "Today so far",
     "custom": "Custom dates",
 }
+#: Presets a URL may name that the picker does not offer: an alert rule's 14-day window, so a
+#: link from its alert opens the days the alert is about.
+LINKED_PRESETS = {"14d": "Last 14 days"}
+#: The rolling presets and their length in days.
+ROLLING = {"7d": 7, "14d": 14, "30d": 30, "90d": 90}
 DEFAULT_PRESET = "30d"
 #: Why a partial period shows no change against the period before it.
 PARTIAL_REASON = "today is partial: not compared"
@@ -65,15 +70,16 @@ class Period:
 
     @property
     def label(self) -> str:
-        if self.preset in PRESETS and self.preset != "custom":
-            return PRESETS[self.preset]
+        named = {**PRESETS, **LINKED_PRESETS}
+        if self.preset in named and self.preset != "custom":
+            return named[self.preset]
         return f"{day_text(self.start)} – {day_text(self.end)}"
 
     @property
     def query(self) -> str:
         """The query string that shows this period again ("?period=30d", or the custom
         dates): what a link to another page carries so the figures there are the same."""
-        if self.preset in PRESETS and self.preset != "custom":
+        if self.preset != "custom" and (self.preset in PRESETS or self.preset in LINKED_PRESETS):
             return f"?period={self.preset}"
         return f"?period=custom&start={self.start:%Y-%m-%d}&end={self.end:%Y-%m-%d}"
 
@@ -83,8 +89,8 @@ class Period:
         partial). "all" starts at ``earliest``. A preset with no complete day yet ("this month"
         on the 1st; "all time" of campaigns that start today) is today so far, partial."""
         yesterday = today - timedelta(days=1)
-        if name in ("7d", "30d", "90d"):
-            return cls(yesterday - timedelta(days=int(name[:-1]) - 1), yesterday, name)
+        if name in ROLLING:
+            return cls(yesterday - timedelta(days=ROLLING[name] - 1), yesterday, name)
         if name == "month":
             start = today.replace(day=1)
         elif name == "all":

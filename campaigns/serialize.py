@@ -4,6 +4,7 @@ catalogue (``campaigns.metrics``)."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from decimal import Decimal
 
 from campaigns import metrics as m
@@ -58,7 +59,8 @@ def period_dict(period: Period) -> dict:
 
 
 def totals_dict(totals: Totals) -> dict:
-    return {name: number(name, getattr(totals, name)) for name in totals.__dataclass_fields__}
+    """The summed figures (not ``days``, the count of rows summed)."""
+    return {f.name: number(f.name, getattr(totals, f.name)) for f in fields(totals) if f.compare}
 
 
 def _pace_value(line: PaceLine | None, key: str) -> str | float | None:

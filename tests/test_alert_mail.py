@@ -102,7 +102,10 @@ def test_a_custom_rules_alert_is_mailed_with_its_figure(
 ):
     manager(sunrise, "ann")
     c = CampaignFactory(location=sunrise, name="Search", start_date=date(2026, 3, 1))
-    DailyMetricFactory(campaign=c, date=TODAY, spend=Decimal("724.00"), leads=10)
+    # Yesterday: the rule's window is the last 7 complete days.
+    DailyMetricFactory(
+        campaign=c, date=TODAY - timedelta(days=1), spend=Decimal("724.00"), leads=10
+    )
     with scope(sunrise):
         alert_rules.create_rule(
             location=sunrise,
@@ -116,6 +119,8 @@ def test_a_custom_rules_alert_is_mailed_with_its_figure(
 
     [message] = mailoutbox
     assert "Cost per lead $72.40 over the last 7 days is above $60.00." in message.body
+    # Its link opens the campaign over the rule's window, so the page shows the same figure.
+    assert f"/l/{sunrise.slug}/campaigns/{c.pk}/?period=7d" in message.body
 
 
 def test_managers_without_an_address_or_inactive_get_nothing(

@@ -18,6 +18,8 @@ from campaigns.tenancy import scope
 from tests.factories import CampaignFactory, DailyMetricFactory
 
 TODAY = date(2026, 3, 10)
+#: The last complete day: a rule's window ends here, the day before today.
+LAST = TODAY - timedelta(days=1)
 pytestmark = pytest.mark.django_db
 
 
@@ -65,7 +67,7 @@ def messages_of(location) -> list[str]:
 
 def test_cpl_above_a_threshold_opens_once_and_resolves(sunrise):
     c = campaign(sunrise, name="Search")
-    day(c, TODAY - timedelta(days=1), spend=Decimal("724.00"), leads=10)
+    day(c, LAST - timedelta(days=1), spend=Decimal("724.00"), leads=10)
     cpl = rule(sunrise)
 
     assert evaluate_alerts(sunrise, today=TODAY) == (1, 0)
@@ -75,16 +77,16 @@ def test_cpl_above_a_threshold_opens_once_and_resolves(sunrise):
 
     assert evaluate_alerts(sunrise, today=TODAY) == (0, 0)  # still holds: not repeated
 
-    day(c, TODAY, leads=3)  # $724 / 13 leads = $55.69
+    day(c, LAST, leads=3)  # $724 / 13 leads = $55.69
     assert evaluate_alerts(sunrise, today=TODAY) == (0, 1)
     assert open_alerts(sunrise) == []
 
 
 def test_only_the_days_of_the_window_count(sunrise):
     c = campaign(sunrise, name="Search")
-    day(c, TODAY - timedelta(days=7), spend=Decimal("5000.00"), leads=1)  # 8 days ago: outside
-    day(c, TODAY - timedelta(days=6), spend=Decimal("500.00"), leads=10)  # first day inside
-    day(c, TODAY)  # a day of nothing: the feed is alive
+    day(c, LAST - timedelta(days=7), spend=Decimal("5000.00"), leads=1)  # 8 days ago: outside
+    day(c, LAST - timedelta(days=6), spend=Decimal("500.00"), leads=10)  # first day inside
+    day(c, LAST)  # a day of nothing: the feed is alive
     rule(sunrise)
 
     evaluate_alerts(sunrise, today=TODAY)
@@ -97,7 +99,7 @@ def test_only_the_days_of_the_window_count(sunrise):
 
 def test_a_figure_without_a_value_does_not_alert(sunrise):
     c = campaign(sunrise, name="No leads")
-    day(c, TODAY, spend=Decimal("900.00"), leads=0)  # no leads: no cost per lead
+    day(c, LAST, spend=Decimal("900.00"), leads=0)  # no leads: no cost per lead
     rule(sunrise)
     rule(sunrise, metric="roi", comparison="below", threshold="0")  # spend but no revenue
 
@@ -108,11 +110,11 @@ def test_a_figure_without_a_value_does_not_alert(sunrise):
 
 def test_roi_below_the_campaigns_target(sunrise):
     low = campaign(sunrise, name="Low ROI", target_roi=Decimal("2.5"))
-    day(low, TODAY, spend=Decimal("1000.00"), revenue=Decimal("2000.00"))  # ROI 100 %
+    day(low, LAST, spend=Decimal("1000.00"), revenue=Decimal("2000.00"))  # ROI 100 %
     good = campaign(sunrise, name="Good ROI", target_roi=Decimal("0.5"))
-    day(good, TODAY, spend=Decimal("1000.00"), revenue=Decimal("2000.00"))
+    day(good, LAST, spend=Decimal("1000.00"), revenue=Decimal("2000.00"))
     untargeted = campaign(sunrise, name="No target")
-    day(untargeted, TODAY, spend=Decimal("1000.00"))
+    day(untargeted, LAST, spend=Decimal("1000.00"))
     rule(sunrise, metric="roi", comparison="below_target", threshold=None, window_days=30)
 
     evaluate_alerts(sunrise, today=TODAY)
@@ -124,7 +126,7 @@ def test_roi_below_the_campaigns_target(sunrise):
 
 def test_a_percent_threshold_and_a_below_comparison(sunrise):
     c = campaign(sunrise, name="Banner")
-    day(c, TODAY, impressions=10000, clicks=150)  # CTR 1.5 %
+    day(c, LAST, impressions=10000, clicks=150)  # CTR 1.5 %
     rule(sunrise, metric="ctr", comparison="below", threshold="0.02")  # 2 %
 
     evaluate_alerts(sunrise, today=TODAY)
@@ -134,7 +136,7 @@ def test_a_percent_threshold_and_a_below_comparison(sunrise):
 
 def test_the_threshold_is_compared_at_the_precision_shown(sunrise):
     c = campaign(sunrise, name="Search")
-    day(c, TODAY, spend=Decimal("180.01"), leads=3)  # $60.0033…, shown as $60.00
+    day(c, LAST, spend=Decimal("180.01"), leads=3)  # $60.0033…, shown as $60.00
     rule(sunrise)
 
     evaluate_alerts(sunrise, today=TODAY)
@@ -146,7 +148,7 @@ def test_a_rule_for_chosen_campaigns_leaves_the_others_alone(sunrise):
     chosen = campaign(sunrise, name="Chosen")
     other = campaign(sunrise, name="Other")
     for c in (chosen, other):
-        day(c, TODAY, spend=Decimal("700.00"), leads=10)
+        day(c, LAST, spend=Decimal("700.00"), leads=10)
     rule(sunrise, campaigns=[chosen])
 
     evaluate_alerts(sunrise, today=TODAY)
@@ -176,7 +178,7 @@ def test_only_active_campaigns_that_have_started_and_not_ended_are_checked(sunri
 
 def test_built_in_and_custom_alerts_of_one_campaign_are_separate_episodes(sunrise):
     c = campaign(sunrise, name="Search", budget=Decimal("500.00"))
-    day(c, TODAY, spend=Decimal("700.00"), leads=10)  # over budget, and CPL $70
+    day(c, LAST, spend=Decimal("700.00"), leads=10)  # over budget, and CPL $70
     rule(sunrise)
     rule(sunrise, threshold="65")
 
@@ -186,7 +188,7 @@ def test_built_in_and_custom_alerts_of_one_campaign_are_separate_episodes(sunris
 
 
 def test_another_locations_rules_are_not_evaluated_here(sunrise, harbor):
-    day(campaign(sunrise, name="Sunrise search"), TODAY, spend=Decimal("700.00"), leads=10)
+    day(campaign(sunrise, name="Sunrise search"), LAST, spend=Decimal("700.00"), leads=10)
     rule(harbor)
 
     assert evaluate_alerts(sunrise, today=TODAY) == (0, 0)
@@ -198,7 +200,7 @@ def test_rules_take_a_constant_number_of_queries(
 ):
     made = [campaign(sunrise, name=f"C{n:02}") for n in range(campaigns)]
     for c in made:
-        day(c, TODAY, spend=Decimal("700.00"), leads=10)
+        day(c, LAST, spend=Decimal("700.00"), leads=10)
     rule(sunrise, campaigns=made[:2])  # one rule for chosen campaigns
     for n in range(rules - 1):
         rule(sunrise, threshold=str(40 + n), window_days=[7, 14, 30, 90][n % 4])
@@ -244,7 +246,7 @@ def test_one_open_alert_per_campaign_and_rule_and_per_campaign_and_built_in(sunr
 def breaking(sunrise):
     """A CPL rule and a campaign that breaks it, with its open alert."""
     c = campaign(sunrise, name="Search")
-    day(c, TODAY, spend=Decimal("700.00"), leads=10)
+    day(c, LAST, spend=Decimal("700.00"), leads=10)
     cpl = rule(sunrise)
     evaluate_alerts(sunrise, today=TODAY)
     assert len(open_alerts(sunrise)) == 1

@@ -489,7 +489,7 @@ def test_rules_in_the_admin_are_scoped_and_turning_off_resolves_their_alerts(
     client, sunrise, harbor
 ):
     c = campaign(sunrise, name="Search", start_date=date(2026, 2, 1))
-    spent(c, "700.00", TODAY, leads=10)
+    spent(c, "700.00", TODAY - timedelta(days=1), leads=10)  # the window's last day
     with scope(sunrise):
         mine = alert_rules.create_rule(
             location=sunrise,

@@ -191,10 +191,21 @@ def test_without_an_end_date_a_results_target_is_not_judged(sunrise):
 # --- Periods of a campaign ------------------------------------------------------------------
 
 
-def test_a_running_campaigns_default_period_ends_today(sunrise):
+def test_a_running_campaigns_default_period_ends_yesterday(sunrise):
     today = sunrise.today()
     c = campaign(sunrise, start_date=today - timedelta(days=10), end_date=today + timedelta(30))
 
     report = campaign_report(c)
 
-    assert (report.period.start, report.period.end) == (c.start_date, today)
+    assert (report.period.start, report.period.end) == (c.start_date, today - timedelta(days=1))
+    assert not report.period.partial
+
+
+def test_a_campaign_starting_today_has_today_so_far_as_its_life(sunrise):
+    today = sunrise.today()
+    c = campaign(sunrise, start_date=today, end_date=today + timedelta(30))
+
+    report = campaign_report(c)
+
+    assert (report.period.start, report.period.end) == (today, today)
+    assert report.period.partial

@@ -147,13 +147,16 @@ def test_a_period_without_data_says_so_instead_of_drawing_empty_charts(manager, 
     assert "break-even reached" not in page
 
 
-def test_a_running_campaigns_page_and_report_end_today_not_at_the_end_date(manager, sunrise):
+def test_a_running_campaigns_page_and_report_end_yesterday_not_at_the_end_date(
+    manager, sunrise
+):
     running = make(sunrise, "Running", days_ago=20, days_left=40)
-    today = f"{sunrise.today():%b %-d, %Y}"
+    yesterday = f"{sunrise.today() - timedelta(days=1):%b %-d, %Y}"
 
     for name in ("campaign", "report"):
         page = text(manager.get(reverse(f"campaigns:{name}", args=[sunrise.slug, running.pk])))
-        assert f'– {today} <span class="muted">(compared with the 21 days before)' in page
+        assert f"– {yesterday} " in page
+        assert "(complete days, compared with the 20 days before)" in page
 
 
 def test_targets_and_pacing_say_the_same_on_the_page(manager, sunrise):

@@ -72,7 +72,7 @@ EXPECTED_JSON_FIGURES = {
         "conversion_rate": 0.1,
         "profit": "13000.00",
         "profit_margin": 0.722222,
-        "budget_used": 1.0,
+        "budget_spent_in_period": 1.0,
         "break_even_revenue": "0.00",
         "break_even_conversions": 0,
     },
@@ -91,7 +91,9 @@ def test_reference_report_json_has_the_published_figures(reference_campaign):
         "start_date": "2026-01-01",
         "end_date": "2026-01-31",
     }
-    assert data["period"] == {"start": "2026-01-01", "end": "2026-01-31"}
+    assert data["period"] == {"start": "2026-01-01", "end": "2026-01-31", "partial": False}
+    # Budget used is lifetime spend / budget, the one meaning it has everywhere.
+    assert data["lifetime"]["budget_used"] == 1.0
     assert data["totals"] == EXPECTED_JSON_FIGURES["totals"]
     assert data["metrics"] == EXPECTED_JSON_FIGURES["metrics"]
     assert data["funnel"]["overall_efficiency"] == 0.0012
@@ -143,6 +145,6 @@ def test_campaign_report_command_text_reads_like_a_report(reference_campaign, ca
         "Health:              Ended",
         "leads        120 of 150 (80.0 % of target — missed)",
         "conversions  12 of 15 (80.0 % of target — missed)",
-        "roi          260.0 % of 250.0 % (104.0 % of target — met)",
+        "roi          ROI 260.0 % against a 250.0 % target — met",
     ]:
         assert line in text

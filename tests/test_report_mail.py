@@ -174,13 +174,18 @@ def test_weasyprint_fetches_no_url():
     [
         ("last_week", date(2026, 11, 16), date(2026, 11, 22)),
         ("last_month", date(2026, 10, 1), date(2026, 10, 31)),
-        ("month_to_date", date(2026, 11, 1), date(2026, 11, 27)),
-        ("last_30_days", date(2026, 10, 29), date(2026, 11, 27)),
+        ("month_to_date", date(2026, 11, 1), date(2026, 11, 26)),
+        ("last_30_days", date(2026, 10, 28), date(2026, 11, 26)),
     ],
 )
-def test_named_report_periods(name, start, end):
+def test_named_report_periods_are_complete_days(name, start, end):
     period = report_period(name, today=date(2026, 11, 27))  # a Friday
     assert (period.start, period.end) == (start, end)
+
+
+def test_month_to_date_sent_on_the_first_is_the_month_just_ended():
+    period = report_period("month_to_date", today=date(2026, 12, 1))
+    assert (period.start, period.end) == (date(2026, 11, 1), date(2026, 11, 30))
 
 
 def test_last_week_on_a_monday_is_the_week_before():

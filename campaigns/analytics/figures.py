@@ -10,12 +10,12 @@ months, not days; lifetime sums are one rollup row per campaign.
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import reduce
 
-from django.db.models import CharField, DecimalField, Q, Sum, Value
+from django.db.models import CharField, Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from campaigns import metrics as m
@@ -37,6 +37,10 @@ class Totals:
     conversions: int = 0
     revenue: Decimal = m.ZERO
     spend: Decimal = m.ZERO
+    #: How many daily rows were summed (a day of each campaign counts once), where the read
+    #: counted them (``grouped_totals``, ``monthly_totals``, ``lifetime_totals``): a count of
+    #: rows, not a figure, so it takes no part in comparing totals.
+    days: int = field(default=0, compare=False)
 
     def __add__(self, other: Totals) -> Totals:
         return Totals(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
@@ -53,7 +57,8 @@ class Totals:
                     else int(values[prefix + name])
                 )
                 for name in DailyMetric.NUMBER_FIELDS
-            }
+            },
+            days=int(values.get(prefix + "days") or 0),
         )
 
     @property
@@ -78,6 +83,11 @@ def sums(prefix: str, condition: Q | None = None, path: str = "") -> dict:
     return expressions
 
 
+def day_count(model) -> Sum | Count:
+    """How many daily rows a select sums: counted in ``DailyMetric``, summed in a rollup."""
+    return Count("pk") if model is DailyMetric else Sum("days")
+
+
 def in_period(period: Period, path: str = "") -> Q:
     return Q(**{f"{path}date__gte": period.start, f"{path}date__lte": period.end})
 
@@ -96,7 +106,7 @@ class Metrics:
     conversion_rate: Decimal | None
     profit: Decimal
     profit_margin: Decimal | None
-    budget_used: Decimal | None
+    budget_spent_in_period: Decimal | None
     break_even_revenue: Decimal
     break_even_conversions: int | None
 
@@ -113,7 +123,7 @@ class Metrics:
             conversion_rate=m.conversion_rate(t.conversions, t.leads),
             profit=m.profit(t.revenue, t.spend),
             profit_margin=m.profit_margin(t.revenue, t.spend),
-            budget_used=m.budget_used(t.spend, budget) if budget is not None else None,
+            budget_spent_in_period=m.budget_used(t.spend, budget) if budget is not None else None,
             break_even_revenue=m.break_even_revenue(t.revenue, t.spend),
             break_even_conversions=m.break_even_conversions(t.revenue, t.spend, t.conversions),
         )
@@ -259,7 +269,11 @@ def grouped_totals(
                     model.objects.filter(**filters)
                     .filter(condition)
                     .values(group)
-                    .annotate(period=Value(name, output_field=CharField()), **sums(""))
+                    .annotate(
+                        period=Value(name, output_field=CharField()),
+                        days=day_count(model),
+                        **sums(""),
+                    )
                     .order_by()
                 )
     found: dict[object, dict[str, Totals]] = {}
@@ -288,7 +302,13 @@ def monthly_totals(group: str, period: Period, **filters) -> dict[tuple[object, 
     ):
         if rows is None:
             continue
-        for row in rows.filter(**filters).values(group, "month").annotate(**sums("")).order_by():
+        counted = day_count(rows.model)
+        for row in (
+            rows.filter(**filters)
+            .values(group, "month")
+            .annotate(days=counted, **sums(""))
+            .order_by()
+        ):
             key = (row[group], row["month"])
             found[key] = found.get(key, Totals()) + Totals.from_values(row)
     return found
@@ -299,7 +319,7 @@ def lifetime_totals(**filters) -> dict[int, Totals]:
     return {
         row["campaign_id"]: Totals.from_values(row)
         for row in LifetimeMetric.objects.filter(**filters).values(
-            "campaign_id", *DailyMetric.NUMBER_FIELDS
+            "campaign_id", "days", *DailyMetric.NUMBER_FIELDS
         )
     }
 

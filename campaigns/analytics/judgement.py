@@ -16,6 +16,7 @@ from campaigns.analytics.results import (
     LIFETIME,
     MET,
     MISSED,
+    NO_DATA,
     NOT_STARTED,
     ON_TRACK,
     OVER_BUDGET,
@@ -132,8 +133,9 @@ def health(
     today: date,
 ) -> Health:
     """The campaign's one state: over budget wins over everything; then not started, ended,
-    paused; an active campaign is behind, ahead or on track on its results, and spending
-    faster than planned turns its colour to a warning."""
+    paused; an active campaign with nothing recorded has no data yet; otherwise it is behind,
+    ahead or on track on its results, and spending faster than planned turns its colour to a
+    warning."""
     currency = campaign.location.currency
     budget, spent = campaign.budget, lifetime.spend
     used = m.budget_used(spent, budget)
@@ -161,11 +163,18 @@ def health(
             "neutral",
         )
     judged = [t for t in targets.values() if t.status]
-    target_reasons = [f"{t.label}: {t.sentence}." for t in judged]
+    target_reasons = [t.reason for t in judged]
     if has_ended(campaign, today):
         return Health(ENDED, (_ended(campaign), budget_text, *target_reasons), "neutral")
     if campaign.status == Campaign.Status.PAUSED:
         return Health(PAUSED, ("Paused.", budget_text, *target_reasons), "neutral")
+    if lifetime.is_empty:
+        # Nothing recorded is no evidence of being behind (nor on track): say what it is.
+        return Health(
+            NO_DATA,
+            (f"Started {campaign.start_date:%b %-d, %Y}; nothing recorded yet.",),
+            "neutral",
+        )
     return _active_health(campaign, pacing, judged, target_reasons)
 
 

@@ -122,6 +122,12 @@ class TargetProgress:
         return TARGET_STATUS_LABELS.get(self.status, "")
 
     @property
+    def reason(self) -> str:
+        """The target's line among a campaign's health reasons: "Leads: 80.8 % of target, …"
+        or "ROI 8.3 % against a 150.0 % target — behind." """
+        return f"{self.sentence}." if self.name == "roi" else f"{self.label}: {self.sentence}."
+
+    @property
     def tone(self) -> str:
         return {
             m.AHEAD: "good",
@@ -133,7 +139,14 @@ class TargetProgress:
 
     @property
     def sentence(self) -> str:
-        """ "80.8 % of target, 80.0 % of time elapsed — on track" """
+        """ "80.8 % of target, 80.0 % of time elapsed — on track"; the ROI target in its own
+        unit, "ROI 8.3 % against a 150.0 % target — behind" (a share of an ROI target reads as
+        an ROI)."""
+        if self.name == "roi":
+            if self.actual is None or self.target is None:
+                return ""
+            text = f"ROI {percent(self.actual)} against a {percent(self.target)} target"
+            return f"{text} — {self.status_label}" if self.status else text
         if self.achievement is None:
             return ""
         text = f"{percent(self.achievement)} of target"
@@ -157,9 +170,10 @@ class TargetProgress:
 # --- Health ---------------------------------------------------------------------------------
 
 NOT_STARTED, ON_TRACK, AHEAD, BEHIND = "not_started", m.ON_TRACK, m.AHEAD, m.BEHIND
-OVER_BUDGET, PAUSED, ENDED = "over_budget", "paused", "ended"
+OVER_BUDGET, PAUSED, ENDED, NO_DATA = "over_budget", "paused", "ended", "no_data"
 HEALTH_LABELS = {
     NOT_STARTED: "Not started",
+    NO_DATA: "No data yet",
     ON_TRACK: "On track",
     AHEAD: "Ahead",
     BEHIND: "Behind",
@@ -167,6 +181,9 @@ HEALTH_LABELS = {
     PAUSED: "Paused",
     ENDED: "Ended",
 }
+#: The order health states are counted and listed in (and the campaign list sorts by health):
+#: what needs attention first. Every state of HEALTH_LABELS, once.
+HEALTH_ORDER = (OVER_BUDGET, BEHIND, NO_DATA, AHEAD, ON_TRACK, PAUSED, NOT_STARTED, ENDED)
 
 
 @dataclass(frozen=True)
@@ -197,6 +214,10 @@ class FunnelStep:
     count: int | None
     rate_from_previous: Decimal | None
     drop_off: Decimal | None
+    #: The rate this step is judged against (None: nothing to judge it by), and whether its
+    #: own rate is unusually low against it.
+    reference_rate: Decimal | None = None
+    unusually_low: bool = False
 
 
 @dataclass(frozen=True)
@@ -204,6 +225,23 @@ class Bottleneck:
     from_stage: str
     to_stage: str
     rate: Decimal
+    #: The rate it is unusually low against; None when the funnel has no reference, and this
+    #: is only its lowest step (PRODUCT.md's definition), judged against nothing.
+    reference_rate: Decimal | None = None
+
+    @property
+    def judged(self) -> bool:
+        return self.reference_rate is not None
+
+
+@dataclass(frozen=True)
+class FunnelReference:
+    """What a funnel's step rates are judged against: the median rate of the same channel's
+    campaigns in the location over the period, or the campaign's own previous period."""
+
+    kind: str  # "channel_median" or "previous_period"
+    description: str  # "the median of 3 social campaigns in this location"
+    campaigns: int = 0  # how many campaigns the median is over
 
 
 @dataclass(frozen=True)
@@ -212,6 +250,9 @@ class Funnel:
     stages: list[FunnelStep]
     overall_efficiency: Decimal | None
     bottleneck: Bottleneck | None
+    reference: FunnelReference | None = None
+    #: What the page says of the bottleneck, its reference, or that no stage stands out.
+    summary: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -322,7 +363,7 @@ class CampaignReport:
 
     @property
     def budget_used(self) -> Decimal | None:
-        """Lifetime spend / budget (the period's share is ``metrics.budget_used``)."""
+        """Lifetime spend / budget (the period's share is ``metrics.budget_spent_in_period``)."""
         return m.budget_used(self.lifetime.spend, self.campaign.budget)
 
     @property

@@ -127,5 +127,15 @@ class Alert(models.Model):
         return f"{self.get_kind_display()}: {self.campaign or self.location}"
 
     @property
+    def period_query(self) -> str:
+        """The window of the figures the alert is about, as a page's query string: a custom
+        rule's last N complete days; the campaign's life for the built-in alerts (budget,
+        pacing and the data feed are judged on lifetime figures). Read with its rule
+        (``select_related("rule")``) to spare a query."""
+        if self.kind == self.Kind.CUSTOM and self.rule_id is not None:
+            return f"?period={self.rule.window_days}d"
+        return "?period=all"
+
+    @property
     def is_open(self) -> bool:
         return self.resolved_at is None

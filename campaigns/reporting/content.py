@@ -7,12 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from django.urls import reverse
 from django.utils import timezone
 
 from campaigns import display
 from campaigns.analytics.locations import Overview, location_overview
 from campaigns.analytics.results import CampaignReport
 from campaigns.analytics.series import period_series
+from campaigns.links import site_url
 from campaigns.metrics import CATALOGUE, HEADLINE
 from campaigns.models import Campaign, Location
 from campaigns.periods import Period
@@ -63,11 +65,11 @@ def report_context(
             "overview": overview,
             "headline": headline,
             "recommendations": overview.recommendations[:TOP_RECOMMENDATIONS],
-            "best": [campaign_row(r, currency) for r in overview.best],
-            "worst": [campaign_row(r, currency) for r in overview.worst],
+            "best": [campaign_row(r, currency, period) for r in overview.best],
+            "worst": [campaign_row(r, currency, period) for r in overview.worst],
             "pacing": [pacing_row(r) for r in overview.pacing_warnings],
             "campaign_rows": [
-                campaign_row(r, currency)
+                campaign_row(r, currency, period)
                 for r in sorted(overview.reports, key=lambda r: r.campaign.name.lower())
             ],
             "channel_svg": channel_bars_svg(overview.channels, location.currency),
@@ -75,25 +77,39 @@ def report_context(
             # the period's length, as on the pages.
             "daily": period_series([r.campaign.pk for r in overview.reports], period).spans,
             "prepared_on": today or location.today() or timezone.localdate(),
+            # The same figures in the app: the overview over the report's days.
+            "overview_url": site_url(
+                reverse("campaigns:overview", args=[location.slug]) + period.query
+            ),
         }
 
 
 def change_text(value) -> str:
-    """The change against the previous period in words a text part can carry: "▲ 12.0 %"."""
+    """The change against the previous period in words a text part can carry: "▲ 12.0 %"; a
+    change that rounds to 0.0 % has no arrow."""
     if value is None:
         return "—"
-    if value == 0:
-        return "±0.0 %"
-    return f"{'▲' if value > 0 else '▼'} {display.percent(abs(value))}"
+    shown = display.percent(abs(value))
+    if shown == display.percent(0):
+        return shown
+    return f"{'▲' if value > 0 else '▼'} {shown}"
 
 
-def campaign_row(report: CampaignReport, currency: str) -> dict:
-    """One campaign's line of the report, its figures formatted by their catalogue units."""
+def campaign_row(report: CampaignReport, currency: str, period: Period) -> dict:
+    """One campaign's line of the report, its figures formatted by their catalogue units, with
+    the link to its page over the report's days."""
     metrics, totals = report.metrics, report.totals
+    campaign = report.campaign
     return {
-        "name": report.campaign.name,
-        "channel": report.campaign.get_channel_display(),
+        "name": campaign.name,
+        "url": site_url(
+            reverse("campaigns:campaign", args=[campaign.location.slug, campaign.pk])
+            + period.query
+        ),
+        "channel": campaign.get_channel_display(),
         "health": report.health.label,
+        # Health is judged on the campaign's life, beside figures of the report's days.
+        "health_note": f"lifetime: {report.health.label.lower()}",
         "spend": display.money(totals.spend, currency),
         "revenue": display.money(totals.revenue, currency),
         "leads": display.count(totals.leads),

@@ -23,6 +23,14 @@ def money(value, currency="USD"):
 
 
 @register.filter
+def budget(value, currency="USD"):
+    """A campaign's budget, or "no budget" for 0 (the app's "no budget set"), never "$0.00"."""
+    if value is not None and not Decimal(value):
+        return "no budget"
+    return display.money(value, currency)
+
+
+@register.filter
 def percent(value, places=1):
     return display.percent(value, int(places))
 

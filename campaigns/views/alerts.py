@@ -100,7 +100,7 @@ class PortfolioAlertsView(LoginRequiredMixin, TemplateView):
         with scope(*locations):
             alerts = list(
                 Alert.objects.filter(location__in=list(locations), resolved_at__isnull=True)
-                .select_related("campaign")
+                .select_related("campaign", "rule")
                 .order_by("-opened_at", "-pk")
             )
         for alert in alerts:

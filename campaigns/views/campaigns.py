@@ -14,8 +14,8 @@ from django.views.generic import FormView, TemplateView
 
 from campaigns import charts, display, metrics, services
 from campaigns.analytics.figures import Metrics, PeriodFigures, Totals
-from campaigns.analytics.locations import HEALTH_ORDER
 from campaigns.analytics.reports import campaign_report, campaign_reports, lifetime_period
+from campaigns.analytics.results import HEALTH_ORDER
 from campaigns.analytics.series import period_series
 from campaigns.forms import CampaignDetailsForm, DayForm, FunnelForm
 from campaigns.models import Campaign, DailyMetric, FunnelStage
@@ -98,7 +98,7 @@ class CampaignListView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Tem
                 ("name", "Campaign", False),
                 ("channel", "Channel", False),
                 ("status", "Status", False),
-                ("health", "Health", False),
+                ("health", "Health (lifetime)", False),
                 *((key, metrics.CATALOGUE[key].short_label, True) for key in FIGURE_COLUMNS),
             ],
             figure_columns=FIGURE_COLUMNS,

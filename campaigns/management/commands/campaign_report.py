@@ -62,7 +62,8 @@ def render_text(report: CampaignReport, currency: str) -> str:
         *(f"  {reason}" for reason in report.health.reasons),
         f"Period: {report.period.start} to {report.period.end}",
         "",
-        f"Budget:              {money(c.budget, currency)} ({percent(mx.budget_used)} used)",
+        f"Budget:              {money(c.budget, currency)} "
+        f"({percent(report.budget_used)} used, lifetime)",
         f"Spend / revenue:     {money(t.spend, currency)} / {money(t.revenue, currency)}",
         f"Profit:              {money(mx.profit, currency)} (margin {percent(mx.profit_margin)})",
         f"Leads:               {t.leads:,} ({t.qualified_leads:,} qualified, {t.hot_leads:,} hot)",
@@ -83,9 +84,9 @@ def render_text(report: CampaignReport, currency: str) -> str:
             lines.append(f"  {target.name:<12} no target set")
             continue
         if target.name == "roi":
-            text = f"{percent(target.actual)} of {percent(target.target)}"
-        else:
-            text = f"{target.actual:,} of {target.target:,}"
+            lines.append(f"  {target.name:<12} {target.sentence or target.why_not}")
+            continue
+        text = f"{target.actual:,} of {target.target:,}"
         detail = target.sentence or percent(target.achievement, places=0)
         lines.append(f"  {target.name:<12} {text} ({detail})")
     if report.pacing:
