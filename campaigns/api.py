@@ -272,8 +272,10 @@ def compare(request, when: Query[CompareQuery]):
     response={200: Report, **errors(*READ_PERIOD)},
     summary="Channel analytics",
     description=(
-        "Per channel: campaigns, budget, totals, metrics (pooled ROI), shares of budget, spend "
-        "and profit; the location's total; recommendations. Default period: the last 30 days."
+        "Per channel: campaigns, budget (lifetime), period_budget (the running campaigns' "
+        "budgets pro-rated to the period's days), totals, metrics (pooled ROI), shares of "
+        "budget (of period_budget), spend and profit; the location's total; recommendations. "
+        "Default period: the last 30 complete days."
     ),
 )
 def channels(request, when: Query[PeriodQuery]):

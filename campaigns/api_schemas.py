@@ -217,6 +217,7 @@ def channel_dict(row: ChannelRow) -> dict:
         "label": row.label,
         "campaigns": row.campaigns,
         "budget": serialize.money_text(row.budget),
+        "period_budget": serialize.money_text(row.period_budget),
         "totals": serialize.totals_dict(row.totals),
         "metrics": metrics_dict(row.metrics),
         "budget_share": serialize.ratio_number(row.budget_share),

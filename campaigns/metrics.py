@@ -354,21 +354,31 @@ CATALOGUE = _catalogue(
     ),
     # Shares and the funnel.
     Metric(
+        "period_budget",
+        "Budget for the period",
+        "Budget (period)",
+        M,
+        FLAT,
+        "Each campaign's budget spread evenly over its days (start to end date), times its "
+        "days in the period; campaigns without an end date have no per-day budget and count 0.",
+    ),
+    Metric(
         "budget_share",
-        "Budget share",
+        "Share of budget",
         "Budget share",
         R,
         FLAT,
-        "The channel's budget / the location's.",
-        "no budget set",
+        "The channel's budget for the period / the location's: only campaigns running in the "
+        "period count, each pro-rated to its days in it.",
+        "no campaign with a budget and an end date runs in this period",
     ),
     Metric(
         "spend_share",
-        "Spend share",
+        "Share of spend",
         "Spend share",
         R,
         FLAT,
-        "The channel's spend / the location's.",
+        "The channel's spend in the period / the location's.",
         "nothing spent in this period",
     ),
     Metric(

@@ -587,8 +587,13 @@ def test_bad_comparisons_are_refused(api, reference_campaign, ids, status, messa
 
 
 def test_channel_analytics(api, sunrise, reference_campaign):
+    # Budget $1,000 over Jan 1 – Feb 19 (50 days): $620 of it falls in January's 31 days.
     email = CampaignFactory(
-        location=sunrise, name="Newsletter", channel="email", start_date=date(2026, 1, 1)
+        location=sunrise,
+        name="Newsletter",
+        channel="email",
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 2, 19),
     )
     DailyMetricFactory(campaign=email, date=date(2026, 1, 20))
 
@@ -604,7 +609,8 @@ def test_channel_analytics(api, sunrise, reference_campaign):
     assert body["total"]["totals"]["spend"] == "5100.00"
     assert body["total"]["campaigns"] == 2
     assert body["total"]["budget"] == "6000.00"
-    assert by_channel["sms"]["budget_share"] == pytest.approx(5000 / 6000, abs=1e-6)
+    assert by_channel["email"]["period_budget"] == "620.00"
+    assert by_channel["sms"]["budget_share"] == pytest.approx(5000 / 5620, abs=1e-6)
     assert isinstance(body["recommendations"], list)
 
 

@@ -381,7 +381,8 @@ class ChannelRow:
     channel: str
     label: str
     campaigns: int
-    budget: Decimal
+    budget: Decimal  # the campaigns' lifetime budgets
+    period_budget: Decimal  # their budgets spread over their days, for the period's days
     totals: Totals
     metrics: Metrics
     budget_share: Decimal | None
