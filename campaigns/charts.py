@@ -90,17 +90,18 @@ def _chart(kind: str, labels: list[str], datasets: list[dict], **extra) -> Chart
 
 
 def budget_chart(report: CampaignReport, currency: str) -> dict:
-    """Budget vs spend vs revenue (ROI analysis)."""
+    """Budget vs spend vs revenue (ROI analysis). A budget of 0 is "no budget set": no bar."""
+    amounts = {
+        "budget": report.campaign.budget,
+        "spend": report.totals.spend,
+        "revenue": report.totals.revenue,
+    }
+    if not report.campaign.budget:
+        del amounts["budget"]
     chart = _chart(
         "bar",
-        [m.CATALOGUE[key].label for key in ("budget", "spend", "revenue")],
-        [
-            _dataset(
-                "spend",
-                [report.campaign.budget, report.totals.spend, report.totals.revenue],
-                "Amount",
-            )
-        ],
+        [m.CATALOGUE[key].label for key in amounts],
+        [_dataset("spend", list(amounts.values()), "Amount")],
         currency=currency,
     )
     # A budget alone is no result to draw: the chart waits for spend or revenue.

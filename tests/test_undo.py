@@ -1,7 +1,7 @@
 """Undoing an import batch (issue 12, item 2): exactly the values before it, all or nothing, and
 refused (changing nothing) when a later write touched one of its days."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from io import StringIO
 
@@ -312,12 +312,16 @@ def as_day(numbers) -> dict:
 def test_alerts_raised_about_a_created_campaign_do_not_keep_it(
     sunrise, sunrise_manager, reference_campaign
 ):
-    batch = import_file(sunrise, sunrise_manager)
+    # Its one day five days ago: created active (not past), and its feed is stale after three.
+    day = sunrise.today() - timedelta(days=5)
+    text = f"{HEADER}\n{day:%Y-%m-%d},Brand New Campaign,50,5,1,0,0,0,0.00,5.00\n"
+    batch = import_file(sunrise, sunrise_manager, text)
     with scope(sunrise):
         created = Campaign.objects.get(name="Brand New Campaign")
-    opened, _ = evaluate_alerts(sunrise)  # budget 0 with spend: over budget
+    assert created.status == Campaign.Status.ACTIVE
+    opened, _ = evaluate_alerts(sunrise)
     with scope(sunrise):
-        assert Alert.objects.filter(campaign=created).exists()
+        assert Alert.objects.get(campaign=created).kind == Alert.Kind.NO_DATA
     assert opened >= 1
 
     result = undo.undo_batch(batch, user=sunrise_manager)

@@ -5,7 +5,9 @@ then commit the plan in one transaction: all rows or none.
 Reading a file streams it and needs no database (``reading``, ``decoding``, ``platforms``,
 ``cells``); planning makes two queries whatever the size of the file and takes no lock
 (``planning``); committing checks that nothing changed and writes in one short transaction with
-bulk statements (``writing``). Between upload and commit, files wait in ``staging``.
+bulk statements (``writing``). Between upload and commit, files wait in ``staging``; their
+preview (``preview``) says what the commit would change in campaign health and which campaigns
+it would create (``consequences``: one more query, the lifetime totals).
 """
 
 from campaigns.imports.cells import parse_count, parse_day, parse_number

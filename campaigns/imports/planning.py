@@ -9,11 +9,12 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from campaigns.imports.platforms import FIELD_LABELS, ZERO_ROW, column_kind
 from campaigns.imports.reading import ParsedFile, ParsedRow, Problem, plural
@@ -143,6 +144,41 @@ class PlannedDay:
         ]
 
 
+#: A campaign an import creates is completed, and ends on its last day in the file, when that
+#: day is more than this many days before the location's today: a running campaign's export
+#: ends a day or a few before it is made, while a week without a day is a campaign that ended.
+#: A more recent one is active with no end date, so that its next days can still be imported.
+PAST_CAMPAIGN_DAYS = 7
+
+
+def is_past(last_day: date, today: date) -> bool:
+    """Whether a campaign whose last day in the file is ``last_day`` is created completed."""
+    return last_day < today - timedelta(days=PAST_CAMPAIGN_DAYS)
+
+
+def new_campaign(
+    *,
+    location: Location,
+    name: str,
+    channel: str,
+    first_day: date,
+    last_day: date,
+    completed: bool,
+) -> Campaign:
+    """A campaign an import creates (unsaved): from its first day in the file, with no budget
+    (0: "no budget set"); completed and ending on its last day in the file when that is past."""
+    return Campaign(
+        location=location,
+        name=name,
+        channel=channel,
+        budget=Decimal("0.00"),
+        start_date=first_day,
+        end_date=last_day if completed else None,
+        status=Campaign.Status.COMPLETED if completed else Campaign.Status.ACTIVE,
+        completed_at=timezone.now() if completed else None,
+    )
+
+
 @dataclass(frozen=True)
 class MissingCampaign:
     """A campaign the file names that the location does not have."""
@@ -152,6 +188,8 @@ class MissingCampaign:
     first_day: date
     similar: str = ""  # a campaign whose name differs only in case
     platform_id: str = ""  # the file's Campaign ID of it, stored on the campaign if created
+    last_day: date | None = None  # its last day in the file
+    completed: bool = False  # created completed: its last day is past (``is_past``)
 
 
 @dataclass(frozen=True)
@@ -167,6 +205,7 @@ class ImportPlan:
     missing: tuple[MissingCampaign, ...]
     notes: tuple[str, ...] = ()
     state: RecordedState | None = None
+    location: Location | None = None
 
     @property
     def rows_read(self) -> int:
@@ -288,19 +327,22 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
         reference = reference_of(row)
         if resolved[reference] is None and not _is_id(row.campaign):
             missing_rows[row.campaign].append(row)
-    # Stand-ins for the campaigns the import would create (never saved): the model's rules then
-    # run on their rows too. A negative pk keeps their days apart in the duplicate check.
-    stand_ins = {
-        name: Campaign(
-            pk=-number,
+    # Stand-ins for the campaigns the import would create (never saved), as it would create
+    # them: the model's rules then run on their rows too. A negative pk keeps their days apart
+    # in the duplicate check.
+    today = location.today()
+    stand_ins = {}
+    for number, (name, rows) in enumerate(missing_rows.items(), start=1):
+        first_day, last_day = min(r.day for r in rows), max(r.day for r in rows)
+        stand_ins[name] = new_campaign(
             location=location,
             name=name,
             channel=parsed.default_channel or Campaign.Channel.SMS,
-            budget=Decimal("0.00"),
-            start_date=min(r.day for r in rows),
+            first_day=first_day,
+            last_day=last_day,
+            completed=is_past(last_day, today),
         )
-        for number, (name, rows) in enumerate(missing_rows.items(), start=1)
-    }
+        stand_ins[name].pk = -number
 
     # Per reference: (campaign or stand-in, its pk, the campaign as PlannedDay keeps it).
     targets = {}
@@ -366,6 +408,8 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
             stand_ins[name].start_date,
             by_lower.get(name.lower(), ""),
             next((r.campaign_id for r in rows if r.campaign_id), ""),
+            last_day=max(r.day for r in rows),
+            completed=stand_ins[name].status == Campaign.Status.COMPLETED,
         )
         for name, rows in missing_rows.items()
     ]
@@ -379,6 +423,7 @@ def plan_import(*, location: Location, parsed: ParsedFile) -> ImportPlan:
         missing=tuple(sorted(missing, key=lambda m: m.name)),
         notes=(*parsed.notes, *_currency_notes(parsed, location)),
         state=state,
+        location=location,
     )
 
 

@@ -1,4 +1,5 @@
-"""What the preview page shows of an import plan: its counts and the first rows of each list.
+"""What the preview page shows of an import plan: its counts, the first rows of each list, and
+its consequences (the campaigns whose health it changes, those it would create).
 
 It is made once, when the file is uploaded (and again when a commit is refused), and kept as JSON
 beside the staged file, so that viewing the preview reads no file and plans nothing.
@@ -13,7 +14,8 @@ from decimal import Decimal
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from campaigns.imports.planning import ImportPlan
+from campaigns.imports import consequences
+from campaigns.imports.planning import PAST_CAMPAIGN_DAYS, ImportPlan
 from campaigns.imports.platforms import FIELD_LABELS, column_kind
 
 #: Rows shown of each list (refused rows, days replaced, days added); the rest are counted.
@@ -34,15 +36,19 @@ class Preview:
     can_commit: bool
     counts: dict  # added, pending, replaced, unchanged, refused_rows, refused, missing, …
     refused: list  # {row, column, message}
-    missing: list  # {name, days, first_day, rows, similar}
+    missing: list  # {name, days, first_day, last_day, completed, creation, rows, similar}
     replaced: list  # {row, campaign_name, day, changes: [(label, kind, old, new)]}
     new_days: list  # {row, campaign_name, day, new_campaign, cells: [(kind, value)]}
+    health_changes: list  # {campaign, sentence, before, after: {state, label}, tone}
 
     @classmethod
-    def of(cls, plan: ImportPlan) -> Preview:
+    def of(cls, plan: ImportPlan, *, today: date | None = None) -> Preview:
+        """The preview of ``plan``; reading the lifetime totals of the campaigns it writes to
+        is its one query (``consequences.health_changes``)."""
         source = plan.source
         fields = source.number_fields
         new_days = sorted(plan.added + plan.pending, key=lambda d: d.row)
+        changes = consequences.health_changes(plan, today=today)
         return cls(
             platform_label=source.platform_label,
             encoding=source.encoding,
@@ -64,6 +70,7 @@ class Preview:
                 "missing": len(plan.missing),
                 "new_days": len(new_days),
                 "to_write": plan.to_write,
+                "health_changes": len(changes),
             },
             refused=[
                 {"row": p.row, "column": p.column, "message": p.message}
@@ -74,6 +81,9 @@ class Preview:
                     "name": m.name,
                     "days": len(m.rows),
                     "first_day": m.first_day,
+                    "last_day": m.last_day,
+                    "completed": m.completed,
+                    "creation": consequences.creation(m),
                     "rows": ", ".join(map(str, m.rows[:20])) + ("…" if len(m.rows) > 20 else ""),
                     "similar": m.similar,
                 }
@@ -98,6 +108,16 @@ class Preview:
                 }
                 for d in new_days[:SHOWN]
             ],
+            health_changes=[
+                {
+                    "campaign": c.campaign,
+                    "sentence": c.sentence,
+                    "before": {"state": c.before.state, "label": c.before.label},
+                    "after": {"state": c.after.state, "label": c.after.label},
+                    "tone": c.after.tone,
+                }
+                for c in changes[:SHOWN]
+            ],
         )
 
     def to_json(self) -> str:
@@ -108,6 +128,7 @@ class Preview:
         data = json.loads(text)
         for item in data["missing"]:
             item["first_day"] = date.fromisoformat(item["first_day"])
+            item["last_day"] = date.fromisoformat(item["last_day"])
         for item in data["replaced"]:
             item["day"] = date.fromisoformat(item["day"])
             item["changes"] = [
@@ -134,6 +155,15 @@ class Preview:
     @property
     def more_missing(self) -> int:
         return self.counts["missing"] - len(self.missing)
+
+    @property
+    def past_days(self) -> int:
+        """How long ago a created campaign's last day is when it is created completed."""
+        return PAST_CAMPAIGN_DAYS
+
+    @property
+    def more_health_changes(self) -> int:
+        return self.counts["health_changes"] - len(self.health_changes)
 
 
 def _number(kind: str, value) -> int | Decimal:

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from itertools import repeat
 
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 
 from campaigns import history, rollups
-from campaigns.imports.planning import ImportPlan, plan_import
+from campaigns.imports.planning import (
+    PAST_CAMPAIGN_DAYS,
+    ImportPlan,
+    new_campaign,
+    plan_import,
+)
 from campaigns.imports.reading import ImportRefused, ParsedFile, plural
 from campaigns.models import Campaign, DailyMetric, ImportBatch, Location
 from campaigns.tasks import evaluate_after_commit
@@ -38,6 +42,8 @@ class ImportResult:
     created: tuple[str, ...] = ()
     #: The history's batch of what was written (None when nothing was).
     batch: ImportBatch | None = None
+    #: Those of the campaigns created that were created completed (their last day is past).
+    completed: tuple[str, ...] = ()
 
     @property
     def message(self) -> str:
@@ -52,8 +58,13 @@ class ImportResult:
             text += f", {self.unchanged:,} unchanged"
         if self.created:
             names = ", ".join(f"“{n}”" for n in self.created)
+            text += f". Created {plural(len(self.created), 'campaign')} ({names}) with no budget"
+        if self.completed:
+            names = ", ".join(f"“{n}”" for n in self.completed)
+            one = len(self.completed) == 1
             text += (
-                f". Created {plural(len(self.created), 'campaign')} ({names}) with a budget of 0"
+                f"; {names} {'is' if one else 'are'} completed: {'its' if one else 'their'} "
+                f"last day is more than {PAST_CAMPAIGN_DAYS} days ago"
             )
         return text + "."
 
@@ -83,6 +94,7 @@ def commit_import(
                 unchanged=len(plan.unchanged),
                 created=tuple(c.name for c in campaigns),
                 batch=batch,
+                completed=tuple(c.name for c in campaigns if c.status == Campaign.Status.COMPLETED),
             )
     raise ImportRefused(
         f"The campaigns or days of {location.name} kept changing while the import was being "
@@ -113,18 +125,20 @@ def _refuse_unless_committable(plan: ImportPlan, *, create_missing: bool, channe
 
 def _campaigns_to_create(plan: ImportPlan, *, location: Location, channel: str) -> list[Campaign]:
     """The missing campaigns, unsaved and validated with the model's rules (their names are not
-    taken: the plan found no campaign so named, and the write checks it again), each with the
-    file's Campaign ID for its platform when the file has one (no campaign of the location
-    stores it, or the rows would have matched that campaign)."""
+    taken: the plan found no campaign so named, and the write checks it again), as
+    ``planning.new_campaign`` makes them (their dates from the file, completed when past, no
+    budget), each with the file's Campaign ID for its platform when the file has one (no
+    campaign of the location stores it, or the rows would have matched that campaign)."""
     id_field = plan.source.header.campaign_id_field
     campaigns = []
     for missing in plan.missing:
-        campaign = Campaign(
+        campaign = new_campaign(
             location=location,
             name=missing.name,
             channel=channel,
-            budget=Decimal("0.00"),
-            start_date=missing.first_day,
+            first_day=missing.first_day,
+            last_day=missing.last_day,
+            completed=missing.completed,
         )
         if id_field and missing.platform_id:
             setattr(campaign, id_field, missing.platform_id[:64])

@@ -22,6 +22,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from campaigns import exports, imports
 from campaigns.imports import jobs, staging
+from campaigns.imports.planning import PAST_CAMPAIGN_DAYS
 from campaigns.imports.preview import Preview
 from campaigns.models import Campaign, DailyMetric, ImportJob
 from campaigns.tenancy import LocationRequiredMixin, ManagerRequiredMixin
@@ -253,6 +254,7 @@ class ImportHelpView(LocationRequiredMixin, TemplateView):
             ],
             max_bytes=settings.IMPORT_MAX_BYTES,
             max_rows=f"{imports.max_rows():,}",
+            past_days=PAST_CAMPAIGN_DAYS,
             default_channels=[
                 (imports.PLATFORMS[p], Campaign.Channel(c).label)
                 for p, c in imports.DEFAULT_CHANNELS.items()

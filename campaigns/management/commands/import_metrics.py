@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns import history, imports
+from campaigns.imports import consequences
 from campaigns.models import Campaign, Location, Source
 
 
@@ -105,4 +106,21 @@ def render_plan(plan: imports.ImportPlan, file: str, location: Location) -> str:
         )
     for problem in plan.refused:
         lines.append(f"  refused row {problem.row}, {problem.column}: {problem.message}")
+    lines.extend(consequence_lines(plan))
     return "\n".join(lines)
+
+
+def consequence_lines(plan: imports.ImportPlan) -> list[str]:
+    """What the commit would change in campaign health, and the campaigns it would create: the
+    preview page's sentences."""
+    lines = []
+    changes = consequences.health_changes(plan)
+    if changes:
+        lines.append("Campaign health after the commit:")
+        lines.extend(f"  {change.sentence}." for change in changes)
+    elif plan.to_write:
+        lines.append("Campaign health after the commit: no campaign's health changes.")
+    if plan.missing:
+        lines.append("If the campaigns not found are created (--create-missing):")
+        lines.extend(f"  {consequences.creation(missing)}." for missing in plan.missing)
+    return lines
