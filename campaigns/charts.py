@@ -5,8 +5,10 @@ label and unit from the metric catalogue. A chart with nothing to draw says so (
 The JSON convention (read by charts.js, documented in its header): each dataset has its
 ``kind`` (how to format it) and ``axis`` ("left" for money, "right" for counts and ratios, so
 conversions get their own scale beside spend; a chart with one kind draws it on the left),
-optionally ``dashed`` (a 7-day average), ``colour`` and ``colours`` (one per point) and
-``notes`` (one text per point, shown in the tooltip and the table); a chart may title its
+optionally ``dashed`` (a 7-day average), ``colour`` and ``colours`` (one per point),
+``notes`` (one text per point, shown in the tooltip and the table) and ``hollow`` (one flag
+per point: a partial week or month, drawn as a hollow point with dashed segments to it); a
+chart may title its
 axes (``axis_titles``: {"left": ..., "right": ...}) and take a logarithmic value scale
 (``scale``: "log")."""
 
@@ -138,22 +140,37 @@ def trend_charts(series: Series, currency: str) -> dict[str, dict]:
 
     One point per span of the series: a day, an ISO week ("Week of 3 Nov") or a calendar month
     ("Nov 2024"), as the period's length chose (``analytics.series.period_series``); day by
-    day, each line has a dashed 7-day moving average beside it."""
-    labels = [span.label for span in series.spans]
-    rows = [span.totals for span in series.spans]
+    day, each line has a dashed 7-day moving average beside it. A week or month cut by the
+    period is drawn hollow at its daily average × the bucket's length (its label and tooltip
+    say "3 of 7 days" and give the recorded sum); today so far is left off the line."""
+    spans = series.spans
+    labels = [span.label for span in spans]
     unit = series.unit
     daily = unit == DAY
+    hollow = [span.partial and not daily for span in spans]
 
     def lines(key: str, **axis) -> list[dict]:
-        values = [getattr(totals, key) for totals in rows]
+        values = [span.plotted(key) for span in spans]
         style = {"colour": METRIC_COLOURS[key], **axis}
-        found = [_dataset(key, values, **style)]
+        notes = [_partial_note(span, key, currency) for span in spans]
+        extra = {"notes": notes, "hollow": hollow} if any(notes) else {}
+        found = [_dataset(key, values, **style, **extra)]
         if daily:
             label = f"{m.metric(key).label}, {AVERAGE_DAYS}-day average"
             found.append(_dataset(key, moving_average(values), label, dashed=True, **style))
         return found
 
-    note = f"Dashed lines: {AVERAGE_DAYS}-day average." if daily else ""
+    notes = []
+    if daily:
+        notes.append(f"Dashed lines: {AVERAGE_DAYS}-day average.")
+    if any(hollow):
+        notes.append(
+            f"Hollow points: a {unit} cut by the period, drawn at its daily average × the "
+            f"{unit}'s days (the recorded sum is in the tooltip and the table)."
+        )
+    if any(span.today for span in spans) and daily:
+        notes.append("Today so far is not drawn: the day is not over.")
+    note = " ".join(notes)
     return {
         "results": _chart(
             "line",
@@ -172,6 +189,20 @@ def trend_charts(series: Series, currency: str) -> dict[str, dict]:
             note=note,
         ),
     }
+
+
+def _partial_note(span, key: str, currency: str) -> str:
+    """The tooltip of a partial point: "3 of 7 days: 34 recorded, drawn as 79.33"."""
+    if not span.partial:
+        return ""
+    recorded = display.figure(key, span.value(key), currency)
+    plotted = span.plotted(key)
+    if plotted is None:
+        return f"{span.coverage}: {recorded} recorded, not drawn"
+    if plotted == span.value(key):
+        return f"{span.coverage}: {recorded} recorded"
+    drawn = display.figure(key, plotted, currency)
+    return f"{span.coverage}: {recorded} recorded, drawn as {drawn}"
 
 
 def _spend_and_revenue(labels: list[str], items, currency: str) -> dict:

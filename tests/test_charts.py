@@ -81,11 +81,16 @@ def test_weekly_and_monthly_charts_draw_one_point_per_span_without_an_average():
         ],
     )
     weekly = charts.trend_charts(week, "USD")["money"]
-    # 2026-01-01 is a Thursday: its week is labelled by its Monday.
-    assert weekly["labels"] == ["Week of 29 Dec", "Week of 5 Jan"]
+    # 2026-01-01 is a Thursday: its week is labelled by its Monday, and says it is cut.
+    assert weekly["labels"] == ["Week of 29 Dec (4 of 7 days)", "Week of 5 Jan"]
     assert [d["label"] for d in weekly["datasets"]] == ["Spend", "Revenue"]
-    assert weekly["datasets"][0]["data"] == [28.0, 49.0]
-    assert weekly["title"] == "Spend and revenue per week" and weekly["note"] == ""
+    # $28 over 4 days is $7 a day, as the full week's $49: drawn as $49, not as a collapse.
+    spend = weekly["datasets"][0]
+    assert spend["data"] == [49.0, 49.0]
+    assert spend["hollow"] == [True, False]
+    assert spend["notes"] == ["4 of 7 days: $28.00 recorded, drawn as $49.00", ""]
+    assert weekly["title"] == "Spend and revenue per week"
+    assert weekly["note"].startswith("Hollow points: a week cut by the period")
 
     month = Series(
         MONTH,
@@ -95,9 +100,10 @@ def test_weekly_and_monthly_charts_draw_one_point_per_span_without_an_average():
         ],
     )
     results = charts.trend_charts(month, "USD")["results"]
-    assert results["labels"] == ["12–31 Oct 2024", "Nov 2024"]
+    assert results["labels"] == ["12–31 Oct 2024 (20 of 31 days)", "Nov 2024"]
     assert [d["label"] for d in results["datasets"]] == ["Leads", "Conversions"]
-    assert results["datasets"][0]["data"] == [20, 30]
+    # 20 leads in 20 days of October's 31 are drawn as 31.
+    assert results["datasets"][0]["data"] == [31.0, 30]
     assert results["title"] == "Leads (left axis) and conversions (right axis) per month"
     assert day_label(date(2027, 1, 4)) == "4 Jan"
 

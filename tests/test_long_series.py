@@ -7,7 +7,7 @@ import json
 import re
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.db import connection
@@ -98,10 +98,15 @@ def chart(page: str, chart_id: str) -> dict:
     return json.loads(found.group(1))
 
 
+def half_up(amount: Decimal) -> Decimal:
+    """To the cent, half up, as the charts round a cut span's drawn value."""
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
 def table_rows(page: str, table_id: str) -> list[str]:
     """The body rows of the table ``table_id``, as their HTML."""
     table = page.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
-    return re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>", 1)[1].split("</tbody>", 1)[0])
+    return re.findall(r"<tr[^>]*>(.*?)</tr>", table.split("<tbody>", 1)[1].split("</tbody>", 1)[0])
 
 
 def month_sums(days: dict[date, Totals]) -> dict[date, Totals]:
@@ -126,13 +131,24 @@ def test_the_period_length_picks_days_weeks_or_months(days, unit):
 def test_labels_of_days_weeks_and_months():
     t = Totals()
     assert Span(DAY, date(2025, 11, 3), date(2025, 11, 3), t).label == "3 Nov"
-    # A week cut by the period's start is still named by its Monday.
-    assert Span(WEEK, date(2025, 11, 5), date(2025, 11, 9), t).label == "Week of 3 Nov"
+    # A week cut by the period's start is still named by its Monday, and says it is cut.
+    assert (
+        Span(WEEK, date(2025, 11, 5), date(2025, 11, 9), t).label == "Week of 3 Nov (5 of 7 days)"
+    )
+    assert Span(WEEK, date(2025, 11, 3), date(2025, 11, 9), t).label == "Week of 3 Nov"
     assert Span(MONTH, date(2024, 11, 1), date(2024, 11, 30), t).label == "Nov 2024"
     assert Span(MONTH, date(2024, 2, 1), date(2024, 2, 29), t).label == "Feb 2024"
-    assert Span(MONTH, date(2024, 11, 12), date(2024, 11, 30), t).label == "12–30 Nov 2024"
-    assert Span(MONTH, date(2024, 12, 1), date(2024, 12, 10), t).label == "1–10 Dec 2024"
-    assert Span(MONTH, date(2024, 12, 1), date(2024, 12, 1), t).label == "1 Dec 2024"
+    assert (
+        Span(MONTH, date(2024, 11, 12), date(2024, 11, 30), t).label
+        == "12–30 Nov 2024 (19 of 30 days)"
+    )
+    assert Span(MONTH, date(2024, 12, 1), date(2024, 12, 10), t).label == (
+        "1–10 Dec 2024 (10 of 31 days)"
+    )
+    assert Span(MONTH, date(2024, 12, 1), date(2024, 12, 1), t).label == "1 Dec 2024 (1 of 31 days)"
+    assert Span(DAY, date(2025, 11, 3), date(2025, 11, 3), t, today=True).label == (
+        "3 Nov (today so far)"
+    )
     assert Span(MONTH, date(2024, 11, 12), date(2024, 11, 30), t).whole is False
     assert Span(MONTH, date(2024, 11, 1), date(2024, 11, 30), t).whole is True
 
@@ -150,22 +166,35 @@ def test_a_2000_day_campaign_page_charts_one_point_per_month_summing_its_days(
     expected = month_sums(long_campaign.days)
     money, results = chart(page, "money-chart"), chart(page, "results-chart")
     assert len(months) == 67 and len(money["labels"]) == 67
-    assert money["labels"][:3] == ["12–30 Jun 2020", "Jul 2020", "Aug 2020"]
-    assert money["labels"][-2:] == ["Nov 2025", "1–2 Dec 2025"]
-    assert money["title"] == "Spend and revenue per month" and money["note"] == ""
+    assert money["labels"][:3] == ["12–30 Jun 2020 (19 of 30 days)", "Jul 2020", "Aug 2020"]
+    assert money["labels"][-2:] == ["Nov 2025", "1–2 Dec 2025 (2 of 31 days)"]
+    assert money["title"] == "Spend and revenue per month"
+    assert money["note"].startswith("Hollow points: a month cut by the period")
     spend, revenue = money["datasets"]
-    assert [Decimal(str(v)) for v in spend["data"]] == [expected[m].spend for m in months]
-    assert [Decimal(str(v)) for v in revenue["data"]] == [expected[m].revenue for m in months]
+    # Whole months are drawn as recorded; the two cut months at their daily average × their
+    # length (June: 19 of 30 days, December: 2 of 31), hollow, so neither end reads as a dive.
+    whole = months[1:-1]
+    assert [Decimal(str(v)) for v in spend["data"][1:-1]] == [expected[m].spend for m in whole]
+    assert [Decimal(str(v)) for v in revenue["data"][1:-1]] == [expected[m].revenue for m in whole]
+    first, last = months[0], months[-1]
+    assert Decimal(str(spend["data"][0])) == half_up(expected[first].spend * 30 / 19)
+    assert Decimal(str(spend["data"][-1])) == half_up(expected[last].spend * 31 / 2)
+    assert spend["hollow"] == [True] + [False] * 65 + [True]
+    assert spend["notes"][0].startswith("19 of 30 days: $")
     leads, conversions = results["datasets"]
-    assert leads["data"] == [expected[m].leads for m in months]
-    assert conversions["data"] == [expected[m].conversions for m in months]
-    everything = summed(long_campaign.days, START, END)
-    assert sum(Decimal(str(v)) for v in spend["data"]) == everything.spend
+    assert leads["data"][1:-1] == [expected[m].leads for m in whole]
+    assert conversions["data"][1:-1] == [expected[m].conversions for m in whole]
+    assert leads["data"][0] == float(half_up(Decimal(expected[first].leads) * 30 / 19))
     # The page's table groups the same way: one row per month, no per-day links.
+    # The table keeps the recorded sums, and says which rows are cut.
     rows = table_rows(page, "daily-table")
     assert len(rows) == 67
-    assert rows[0].startswith("<td>Jun 12 – Jun 30, 2020</td>")
+    assert rows[0].startswith(
+        '<td>Jun 12 – Jun 30, 2020 <span class="muted">(19 of 30 days)</span></td>'
+    )
     assert rows[1].startswith("<td>Jul 2020</td>")
+    everything = summed(long_campaign.days, START, END)
+    assert sum(expected[m].spend for m in months) == everything.spend
     assert ">Correct<" not in page
 
 
@@ -215,7 +244,9 @@ def test_the_printable_report_has_one_row_per_month_at_2000_days(
     assert rows[1].startswith("<td>Jul 2020</td>")
     assert cells[0] == f"{july.impressions:,}"
     assert cells[5] == f"${july.spend:,.2f}"
-    assert rows[-1].startswith("<td>Dec 1 – Dec 2, 2025</td>")
+    assert rows[-1].startswith(
+        '<td>Dec 1 – Dec 2, 2025 <span class="muted">(2 of 31 days)</span></td>'
+    )
     assert chart(page, "money-chart")["labels"][1] == "Jul 2020"
 
 
@@ -232,8 +263,9 @@ def test_a_month_cut_by_the_period_sums_only_its_days_in_the_period(long_campaig
     assert (first.start, first.end, first.label) == (
         date(2020, 6, 20),
         date(2020, 6, 30),
-        "20–30 Jun 2020",
+        "20–30 Jun 2020 (11 of 30 days)",
     )
+    assert (first.partial, second.partial, last.partial) == (True, False, True)
     days = long_campaign.days
     assert first.totals == summed(days, date(2020, 6, 20), date(2020, 6, 30))
     assert first.totals != summed(days, date(2020, 6, 12), date(2020, 6, 30))
@@ -241,7 +273,7 @@ def test_a_month_cut_by_the_period_sums_only_its_days_in_the_period(long_campaig
     assert (last.start, last.end, last.label) == (
         date(2023, 1, 1),
         date(2023, 1, 10),
-        "1–10 Jan 2023",
+        "1–10 Jan 2023 (10 of 31 days)",
     )
     assert last.totals == summed(days, date(2023, 1, 1), date(2023, 1, 10))
     everything = sum((s.totals for s in series.spans), Totals())
@@ -256,15 +288,19 @@ def test_about_200_days_give_iso_weeks_summing_their_days(client, sunrise_manage
 
     money = chart(page, "money-chart")
     assert len(money["labels"]) == 29
-    assert money["labels"][:2] == ["Week of 1 Jan", "Week of 8 Jan"]
+    assert money["labels"][:2] == ["Week of 1 Jan (4 of 7 days)", "Week of 8 Jan"]
     assert money["title"] == "Spend and revenue per week"
     days = long_campaign.days
     spend = [Decimal(str(v)) for v in money["datasets"][0]["data"]]
-    assert spend[0] == summed(days, date(2024, 1, 4), date(2024, 1, 7)).spend
+    # The cut week is drawn at its daily average × 7; the whole weeks as recorded.
+    cut = summed(days, date(2024, 1, 4), date(2024, 1, 7)).spend
+    assert spend[0] == half_up(cut * 7 / 4)
     assert spend[1] == summed(days, date(2024, 1, 8), date(2024, 1, 14)).spend
-    assert sum(spend) == summed(days, date(2024, 1, 4), date(2024, 7, 21)).spend
+    assert sum(spend[1:]) == summed(days, date(2024, 1, 8), date(2024, 7, 21)).spend
     rows = table_rows(page, "daily-table")
-    assert len(rows) == 29 and rows[0].startswith("<td>Jan 4 – Jan 7, 2024</td>")
+    assert len(rows) == 29
+    assert rows[0].startswith('<td>Jan 4 – Jan 7, 2024 <span class="muted">(4 of 7 days)</span>')
+    assert f"${cut:,.2f}" in rows[0]
 
 
 def test_weeks_across_new_year_stay_apart(long_campaign):

@@ -15,10 +15,11 @@ Sorting, searching and the "needs attention" filter work on those rows in Python
 of 50 rows out of 500 costs the same queries as all of them.
 
 **Money at risk** (the default order, most first) is, per location, the overspend of its
-over-budget campaigns (lifetime spend beyond their budget) plus the lifetime spend of its
-campaigns that are behind on their targets: money already spent beyond plan or spent on
-results that are not arriving. Both halves use the lifetime figures that campaign health is
-judged on, so the period picker does not change it.
+over-budget campaigns (lifetime spend beyond their budget) plus the shortfall projected for
+its campaigns that are behind: the part of a budget projected to buy no results, or the
+revenue missing against an ROI target (``campaign_money_at_risk``; the catalogue's
+``money_at_risk`` says it in words). Both halves use the lifetime figures that campaign health
+is judged on, so the period picker does not change it.
 """
 
 from __future__ import annotations
@@ -45,15 +46,12 @@ from campaigns.analytics.figures import (
     lifetime_totals,
     monthly_totals,
 )
-from campaigns.analytics.results import AHEAD, BEHIND, ON_TRACK, OVER_BUDGET
+from campaigns.analytics.results import AHEAD, BEHIND, ON_TRACK, OVER_BUDGET, TargetProgress
 from campaigns.models import Alert, Campaign, DailyMetric, Location
-from campaigns.periods import Period, months_of
+from campaigns.periods import Period, months_of, next_month
 from campaigns.tenancy import scope
 
-MONEY_AT_RISK_HELP = (
-    "Money at risk = the overspend of over-budget campaigns (lifetime spend beyond their "
-    "budget) + the lifetime spend of campaigns behind on their targets."
-)
+MONEY_AT_RISK_HELP = m.CATALOGUE["money_at_risk"].definition
 #: Figures of the period shown with their change against the previous period (catalogue keys).
 FIGURE_KEYS = ("spend", "revenue", "profit", "roi", "cost_per_lead", "leads", "conversions")
 #: Columns a table may be sorted by; numbers sort largest first by default, names A to Z.
@@ -87,7 +85,8 @@ class PortfolioRow:
     budgeted_spend: Decimal = m.ZERO
     health: Counter = field(default_factory=Counter)
     overspend: Decimal = m.ZERO
-    behind_spend: Decimal = m.ZERO
+    #: The shortfall projected for the campaigns behind (``campaign_money_at_risk``).
+    shortfall: Decimal = m.ZERO
     #: Daily (or run-of-days) spend and revenue over the period: filled for a page's rows.
     spend_series: list[Decimal] = field(default_factory=list)
     revenue_series: list[Decimal] = field(default_factory=list)
@@ -124,7 +123,7 @@ class PortfolioRow:
 
     @property
     def money_at_risk(self) -> Decimal:
-        return self.overspend + self.behind_spend
+        return self.overspend + self.shortfall
 
     @property
     def needs_attention(self) -> bool:
@@ -141,6 +140,36 @@ class PortfolioRow:
 
 def _figures(period: Period, totals: Totals) -> PeriodFigures:
     return PeriodFigures(period, totals, Metrics.of(totals))
+
+
+def campaign_money_at_risk(
+    campaign: Campaign, lifetime: Totals, targets: dict[str, TargetProgress], state: str
+) -> Decimal:
+    """A campaign's money at risk, to the cent, from its lifetime figures and health:
+
+    - over budget: its overspend, lifetime spend − budget;
+    - behind on leads or conversions: the part of its budget (without one, of its spend so
+      far) projected to buy no results, budget × (1 − projected ÷ target) of the result
+      furthest behind (projected ÷ target is actual ÷ expected by now);
+    - behind on its ROI target: the revenue missing against the target on its lifetime spend,
+      spend × (1 + target ROI) − revenue;
+    - the larger of the two when it is behind on both; otherwise 0.
+    """
+    if state == OVER_BUDGET:
+        return m.money(lifetime.spend - campaign.budget)
+    if state != BEHIND:
+        return m.ZERO
+    amounts = []
+    results = [t for name, t in targets.items() if name != "roi" and t.status == BEHIND]
+    if results:
+        share = min(Decimal(t.actual) / t.expected_by_now for t in results)
+        base = campaign.budget or lifetime.spend
+        amounts.append(min(max(base * (1 - share), m.ZERO), base))
+    roi = targets.get("roi")
+    if roi is not None and roi.status == BEHIND:
+        missing = lifetime.spend * (1 + campaign.target_roi) - lifetime.revenue
+        amounts.append(max(missing, m.ZERO))
+    return m.money(max(amounts, default=m.ZERO))
 
 
 def portfolio_rows(
@@ -180,9 +209,9 @@ def portfolio_rows(
             row.budget += campaign.budget
             row.budgeted_spend += totals.spend
         if state == OVER_BUDGET:
-            row.overspend += totals.spend - campaign.budget
+            row.overspend += campaign_money_at_risk(campaign, totals, targets, state)
         elif state == BEHIND:
-            row.behind_spend += totals.spend
+            row.shortfall += campaign_money_at_risk(campaign, totals, targets, state)
     return list(rows.values())
 
 
@@ -214,13 +243,38 @@ def fill_series(rows: list[PortfolioRow], period: Period) -> None:
             for (location_id, month), totals in monthly_totals("location_id", period).items():
                 found[location_id][month] = (totals.spend, totals.revenue)
     run = max(1, ceil(len(keys) / SPARK_POINTS))
+    # A run (or month) cut by the period has fewer days than the others: it is drawn at its
+    # daily average × a whole run's days, so the sparkline does not dive at either end.
+    if period.days <= DAILY_SPARK_DAYS:
+        covered = full = [1] * len(keys)
+        whole = [run] * len(range(0, len(keys), run))
+    else:
+        full = [(next_month(key) - key).days for key in keys]
+        covered = [
+            (min(next_month(key) - timedelta(days=1), period.end) - max(key, period.start)).days
+            + 1
+            for key in keys
+        ]
+        whole = [sum(full[i : i + run]) for i in range(0, len(keys), run)]
+    days = [sum(covered[i : i + run]) for i in range(0, len(keys), run)]
     for row in rows:
         if row.location is None:
             continue
         points = [found[row.location.pk].get(key, zero) for key in keys]
         runs = [points[i : i + run] for i in range(0, len(points), run)]
-        row.spend_series = [sum((p[0] for p in r), m.ZERO) for r in runs]
-        row.revenue_series = [sum((p[1] for p in r), m.ZERO) for r in runs]
+        row.spend_series = [
+            _whole_run(sum((p[0] for p in r), m.ZERO), d, w)
+            for r, d, w in zip(runs, days, whole, strict=True)
+        ]
+        row.revenue_series = [
+            _whole_run(sum((p[1] for p in r), m.ZERO), d, w)
+            for r, d, w in zip(runs, days, whole, strict=True)
+        ]
+
+
+def _whole_run(amount: Decimal, days: int, whole: int) -> Decimal:
+    """A run's amount as if it had all its days: its daily average × ``whole``."""
+    return amount if days == whole else m.money(amount * whole / days)
 
 
 @dataclass(frozen=True)
@@ -273,7 +327,7 @@ def totals_rows(rows: list[PortfolioRow], period: Period) -> list[PortfolioRow]:
                 budgeted_spend=sum((r.budgeted_spend for r in members), m.ZERO),
                 health=health,
                 overspend=sum((r.overspend for r in members), m.ZERO),
-                behind_spend=sum((r.behind_spend for r in members), m.ZERO),
+                shortfall=sum((r.shortfall for r in members), m.ZERO),
                 locations=len(members),
             )
         )

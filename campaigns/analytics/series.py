@@ -2,7 +2,13 @@
 them. The period's length picks the granularity, the same on every page and report: up to
 ``DAILY_MAX_DAYS`` one point a day, up to ``WEEKLY_MAX_DAYS`` one per ISO week, longer one per
 calendar month, read from the monthly rollups (``figures.monthly_totals``), so a campaign of
-2,000 days is about 66 points and never reads or builds its days one by one."""
+2,000 days is about 66 points and never reads or builds its days one by one.
+
+**Partial points.** A week or month cut by the period's start or end holds fewer days than its
+neighbours, and today (in a period that includes it) is not over: plotted as they are, both
+read as a collapse. Such a span is ``partial``: it says so ("3 of 7 days"), and a chart plots
+its ``plotted`` value, the daily average × the bucket's length for sums (a ratio needs no
+scaling), drawn hollow; today so far is left off the line. Tables keep the recorded sums."""
 
 from __future__ import annotations
 
@@ -13,8 +19,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import F
 from django.db.models.functions import TruncWeek
 
-from campaigns.analytics.figures import Totals, in_period, monthly_totals, sums
-from campaigns.metrics import CENT
+from campaigns.analytics.figures import Metrics, Totals, in_period, monthly_totals, sums
+from campaigns.metrics import CENT, Unit, metric
 from campaigns.models import DailyMetric
 from campaigns.periods import Period, months_of, next_month
 
@@ -42,6 +48,53 @@ class Span:
     start: date
     end: date
     totals: Totals
+    #: The span holds today, which is not over (only in a period that includes today).
+    today: bool = False
+
+    @property
+    def days(self) -> int:
+        """The days of the period the span covers."""
+        return (self.end - self.start).days + 1
+
+    @property
+    def length(self) -> int:
+        """The days of the whole day, week or month the span belongs to."""
+        first, last = _bounds(self.unit, self.start)
+        return (last - first).days + 1
+
+    @property
+    def partial(self) -> bool:
+        """Cut by the period (fewer days than its week or month), or today so far."""
+        return self.today or self.days < self.length
+
+    @property
+    def coverage(self) -> str:
+        """ "3 of 7 days", "today so far"; "" for a whole span."""
+        if self.today and self.unit == DAY:
+            return "today so far"
+        if not self.partial:
+            return ""
+        text = f"{self.days} of {self.length} days"
+        return f"{text}, today so far" if self.today else text
+
+    def value(self, key: str):
+        """A figure of the span as recorded: a total or a metric of its totals."""
+        if hasattr(self.totals, key):
+            return getattr(self.totals, key)
+        return getattr(Metrics.of(self.totals), key)
+
+    def plotted(self, key: str):
+        """The value a trend line draws, comparable with whole spans: a sum of a cut span as
+        its daily average × its bucket's length; a ratio as it is; today so far not at all."""
+        value = self.value(key)
+        if not self.partial or value is None:
+            return value
+        if self.unit == DAY:
+            return None  # today so far: half a day is not a day
+        if metric(key).unit in (Unit.MONEY, Unit.COUNT):
+            scaled = Decimal(value) * self.length / self.days
+            return scaled.quantize(CENT, rounding=ROUND_HALF_UP)
+        return value
 
     @property
     def date(self) -> date:
@@ -56,17 +109,19 @@ class Span:
 
     @property
     def label(self) -> str:
-        """ "3 Nov"; "Week of 3 Nov" (its Monday, even when the period starts later);
-        "Nov 2024", or "12–30 Nov 2024" for a month cut by the period."""
+        """ "3 Nov" ("3 Nov (today so far)"); "Week of 3 Nov" (its Monday, even when the period
+        starts later), "Week of 3 Nov (3 of 7 days)" when cut; "Nov 2024", or "12–30 Nov 2024
+        (19 of 30 days)" for a month cut by the period."""
         if self.unit == DAY:
-            return day_label(self.start)
+            return day_label(self.start) + (" (today so far)" if self.today else "")
         if self.unit == WEEK:
-            return f"Week of {day_label(_bounds(WEEK, self.start)[0])}"
+            cut = f" ({self.coverage})" if self.partial else ""
+            return f"Week of {day_label(_bounds(WEEK, self.start)[0])}{cut}"
         month = f"{MONTHS[self.start.month - 1]} {self.start.year}"
-        if self.whole:
+        if self.whole and not self.today:
             return month
         days = f"{self.start.day}–{self.end.day}" if self.end > self.start else f"{self.end.day}"
-        return f"{days} {month}"
+        return f"{days} {month} ({self.coverage})"
 
 
 @dataclass(frozen=True)
@@ -108,18 +163,14 @@ def period_series(campaign_ids: list[int], period: Period) -> Series:
         while first <= period.end:
             firsts.append(first)
             first += step
-    return Series(
-        unit,
-        [
-            Span(
-                unit,
-                max(first, period.start),
-                min(_bounds(unit, first)[1], period.end),
-                found.get(first, Totals()),
-            )
-            for first in firsts
-        ],
-    )
+    today = period.end if period.partial else None
+    spans = []
+    for first in firsts:
+        end = min(_bounds(unit, first)[1], period.end)
+        spans.append(
+            Span(unit, max(first, period.start), end, found.get(first, Totals()), end == today)
+        )
+    return Series(unit, spans)
 
 
 def _bounds(unit: str, day: date) -> tuple[date, date]:
@@ -143,14 +194,16 @@ def moving_average(values: list, days: int = AVERAGE_DAYS) -> list[Decimal | Non
     and counts alike: 2.43 conversions a day is a fine average).
 
     The first ``days - 1`` entries are None, not an average of fewer days: a "7-day average"
-    over two days would swing with every single day and read as a trend it is not.
+    over two days would swing with every single day and read as a trend it is not; so is an
+    entry whose window holds a missing value (today so far, left off the line).
     """
     result: list[Decimal | None] = []
     for i in range(len(values)):
-        if i < days - 1:
+        window_values = values[i - days + 1 : i + 1] if i >= days - 1 else []
+        if i < days - 1 or any(v is None for v in window_values):
             result.append(None)
             continue
-        window = sum((Decimal(v) for v in values[i - days + 1 : i + 1]), Decimal(0))
+        window = sum((Decimal(v) for v in window_values), Decimal(0))
         result.append((window / days).quantize(CENT, rounding=ROUND_HALF_UP))
     return result
 

@@ -141,7 +141,9 @@ def daily_trend_png(series: list[Span], currency: str) -> InlineImage | None:
     image = Image.new("RGB", (WIDTH * SCALE, height * SCALE), "white")
     draw = ImageDraw.Draw(image)
     _legend(draw, 2 * SCALE)
-    largest = nice_ceiling(max(max(d.totals.spend, d.totals.revenue) for d in series))
+    largest = nice_ceiling(
+        max(max(d.plotted("spend") or 0, d.plotted("revenue") or 0) for d in series)
+    )
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
 
     def x_of(i: int) -> float:
@@ -162,16 +164,41 @@ def daily_trend_png(series: list[Span], currency: str) -> InlineImage | None:
         x = min(max(x_of(i) - width / 2, left * SCALE), WIDTH * SCALE - width)
         draw.text((x, (height - bottom + 8) * SCALE), label, font=font(10), fill=MUTED)
     for field, colour in (("spend", SPEND), ("revenue", REVENUE)):
-        points = [(x_of(i), y_of(getattr(d.totals, field))) for i, d in enumerate(series)]
-        draw.line(points, fill=colour, width=2 * SCALE, joint="curve")
+        # As on the pages: a cut week or month at its daily average × its length, drawn as a
+        # hollow point; today so far breaks the line.
+        run = []
+        for i, d in enumerate(series):
+            value = d.plotted(field)
+            if value is None:
+                _draw_run(draw, run, colour)
+                run = []
+                continue
+            run.append((x_of(i), float(y_of(value))))
+            if d.partial:
+                r, (x, y) = 3.5 * SCALE, run[-1]
+                box = (x - r, y - r, x + r, y + r)
+                draw.ellipse(box, fill="white", outline=colour, width=SCALE)
+        _draw_run(draw, run, colour)
     spend = sum((d.totals.spend for d in series), Decimal(0))
     revenue = sum((d.totals.revenue for d in series), Decimal(0))
+    cut = [d.label for d in series if d.partial]
     alt = (
         f"Spend and revenue by {series[0].unit} from "
         f"{series[0].label} to {series[-1].label}: spend "
         f"{display.money(spend, currency)}, revenue {display.money(revenue, currency)} in all."
+        + (
+            f" Hollow points ({', '.join(cut)}) are cut by the period and drawn at their daily "
+            "average over the whole span."
+            if cut and series[0].unit != "day"
+            else ""
+        )
     )
     return InlineImage("chart-daily@report", _png(image), WIDTH, height, alt)
+
+
+def _draw_run(draw: ImageDraw.ImageDraw, points: list[tuple[float, float]], colour) -> None:
+    if len(points) > 1:
+        draw.line(points, fill=colour, width=2 * SCALE, joint="curve")
 
 
 def report_images(context: dict) -> list[InlineImage]:

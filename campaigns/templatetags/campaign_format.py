@@ -10,7 +10,6 @@ from django import template
 from django.utils.html import format_html, format_html_join
 
 from campaigns import display
-from campaigns.analytics.figures import Metrics, Totals
 from campaigns.metrics import CATALOGUE, HEADLINE, Unit, metric
 from campaigns.periods import PARTIAL_REASON
 
@@ -138,11 +137,10 @@ def _point(span) -> str:
 
 
 def series_values(series, key: str) -> list:
-    """The daily values of ``key`` over a daily series (None on days where a ratio is
-    undefined), computed from the series' totals: no query."""
-    if hasattr(Totals(), key):
-        return [getattr(day.totals, key) for day in series]
-    return [getattr(Metrics.of(day.totals), key) for day in series]
+    """The values of ``key`` over a series' spans as a trend line draws them (None where a
+    ratio is undefined, or for today so far; a cut week or month as its daily average × its
+    length), computed from the series' totals: no query."""
+    return [span.plotted(key) for span in series]
 
 
 @register.simple_tag

@@ -22,7 +22,8 @@
  * (money) or "right" (counts, ratios): each axis has its own scale. "dashed" marks a 7-day average
  * (drawn dashed in its series' colour, left out of the legend). A log scale starts at the power
  * of ten below the smallest value and labels its powers of ten only; zeros are left undrawn. "colours" gives one colour per
- * point (doughnut slices), "notes" one text per point for the tooltip. A doughnut's data are
+ * point (doughnut slices), "notes" one text per point for the tooltip, "hollow" one flag per point
+ * (a partial week or month: drawn as a hollow point with dashed segments). A doughnut's data are
  * shares (kind "percent"): its legend labels carry the percentages.
  *
  * Loaded with `defer` after chart.umd.min.js; no eval, no inline code (strict CSP).
@@ -215,6 +216,19 @@
         dataset.fill = false;
         dataset.spanGaps = false;
         if (dashed) dataset.borderDash = [6, 4];
+        // A partial week or month: a hollow point, reached by a dashed segment.
+        var hollow = Array.isArray(raw.hollow) ? raw.hollow : null;
+        if (hollow && hollow.indexOf(true) >= 0) {
+          var radius = dataset.pointRadius;
+          dataset.pointRadius = data.map(function (_, index) { return hollow[index] === true ? 4 : radius; });
+          dataset.pointBackgroundColor = data.map(function (_, index) { return hollow[index] === true ? "#ffffff" : colour; });
+          dataset.pointBorderWidth = data.map(function (_, index) { return hollow[index] === true ? 2 : 1; });
+          dataset.segment = {
+            borderDash: function (ctx) {
+              return hollow[ctx.p0DataIndex] === true || hollow[ctx.p1DataIndex] === true ? [4, 4] : undefined;
+            },
+          };
+        }
       } else {
         dataset.borderRadius = 3;
         dataset.maxBarThickness = 48;
