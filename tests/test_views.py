@@ -573,7 +573,8 @@ def test_the_reference_campaign_page_shows_the_published_numbers(
         "5.0 %",  # click-through rate
         "break-even reached",
         "Overall efficiency</span>: <strong>0.12 %</strong>",
-        "Bottleneck: <strong>Awareness → interest</strong> (5.0 %)",
+        # Alone on its channel, with recorded (whole-life) counts: its lowest step, unjudged.
+        "Lowest step: Awareness → interest (5.0 %); nothing to judge it against",
         "120 of 150",
         "12 of 15",
         "260.0 % of 250.0 %",
@@ -843,7 +844,7 @@ def test_setting_funnel_counts_shows_them_on_the_campaign_page(
     page = text(client.get(response.url))
     assert "(recorded)" in page
     assert "Overall efficiency</span>: <strong>0.15 %</strong>" in page  # 12 / 8000
-    assert "Bottleneck: <strong>Awareness → interest</strong> (5.0 %)" in page
+    assert "Lowest step: Awareness → interest (5.0 %); nothing to judge it against" in page
     # The form opens with the counts already recorded.
     assert input_value(client.get(url), "awareness") == "8000"
 
@@ -1290,14 +1291,18 @@ def test_a_read_page_runs_as_many_queries_for_50_campaigns_as_for_5(
 def test_a_headline_figure_that_did_not_change_shows_zero_change(
     client, sunrise_manager, reference_campaign
 ):
-    """Lead-to-conversion is 10 % on Jan 12 and on Jan 13: the change is ±0.0 %, not an error."""
+    """Lead-to-conversion is 10 % on Jan 12 and on Jan 13: the change is 0.0 %, with no arrow
+    and no colour, not an error."""
     client.force_login(sunrise_manager)
     url = f"/l/sunrise-realty/campaigns/{reference_campaign.pk}/"
 
     response = client.get(url, {"period": "custom", "start": "2026-01-13", "end": "2026-01-13"})
 
     assert response.status_code == 200
-    assert "±0.0 %" in response.content.decode()
+    assert (
+        '<span class="change flat" title="against the previous period">0.0 %</span>'
+        in response.content.decode()
+    )
 
 
 def test_the_health_check_answers_without_login_or_database(client, django_assert_num_queries):
