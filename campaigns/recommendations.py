@@ -3,8 +3,11 @@ recommendation per campaign or channel on a page and ranked by the money at stak
 
 High is reserved for money being lost now: over budget, negative ROI with spend in the period,
 results behind pace in the last quarter of a campaign. Scale-up advice goes only to a campaign
-on track on its results; shifting budget between channels only when the amounts are material.
-Every figure names the window it is over ("lifetime to date", "last 30 days").
+on track on its results whose period ROI beats its target by a clear margin over enough
+recorded days, never to one below its target (the overview's worst); shifting budget toward a
+channel that returns well above the location is advised outright when its spend is material
+and as a test, its small volume stated, when it is not. Every figure names the window it is
+over ("lifetime to date", "last 30 days").
 """
 
 from __future__ import annotations
@@ -32,11 +35,17 @@ from campaigns.models import Campaign
 HIGH, MEDIUM, LOW = "high", "medium", "low"
 #: A channel returns "well above" (or below) the location when its ROI differs by this much.
 CHANNEL_ROI_MARGIN = Decimal("0.5")
-#: Budget moves between channels are advised only for a channel with at least this share of
-#: the location's spend in the period, and at least this much spend (in the location's
-#: currency): below that, the amounts are too small to act on.
+#: A channel's spend is material with at least this share of the location's spend in the
+#: period and at least this much (in the location's currency). Below that, a channel returning
+#: well above the location is advised as a test of more budget, its volume stated; moving
+#: budget away from a small channel is not advised (it frees too little to act on).
 MATERIAL_SPEND_SHARE = Decimal("0.10")
 MATERIAL_SPEND = Decimal("1000")
+#: Scale-up needs the period's return per dollar (1 + ROI) this much above what the ROI target
+#: asks for: with a 100 % target (each dollar back twice), an ROI of at least 140 %.
+SCALE_UP_MARGIN = Decimal("0.20")
+#: … and at least this many recorded days in the period: fewer is too little to scale up on.
+SCALE_UP_MIN_DAYS = 14
 #: A campaign converts poorly when its lead-to-conversion rate is under this share of the group's.
 LOW_CONVERSION_SHARE = Decimal("0.5")
 #: How many recommendations a page shows before "show all".
@@ -142,31 +151,55 @@ def _pacing_findings(report: CampaignReport, currency: str) -> list[Finding]:
     return findings
 
 
+def below_roi_target(report: CampaignReport) -> bool:
+    """Losing money, or below its ROI target, over the report's period: what lists a campaign
+    among the overview's worst, and what rules scale-up out."""
+    roi, target = report.metrics.roi, report.campaign.target_roi
+    return roi is not None and (roi < 0 or (target is not None and roi < target))
+
+
+def scale_up_roi(target_roi: Decimal) -> Decimal:
+    """The period ROI scale-up needs: a return per dollar SCALE_UP_MARGIN above the target's."""
+    return (1 + target_roi) * (1 + SCALE_UP_MARGIN) - 1
+
+
 def _scale_up(report: CampaignReport, currency: str) -> list[Finding]:
-    """Scale up a campaign that beats its ROI target and is on track on results."""
-    c, roi, left = report.campaign, report.metrics.roi, report.budget_left
+    """Scale up an active campaign on track on its results (lifetime) whose period ROI beats
+    its target by SCALE_UP_MARGIN over at least SCALE_UP_MIN_DAYS recorded days."""
+    c, roi, left, days = report.campaign, report.metrics.roi, report.budget_left, report.totals.days
     if (
         c.status != Campaign.Status.ACTIVE
         or report.health.state not in (ON_TRACK, AHEAD)
         or report.health.tone != "good"
         or c.target_roi is None
         or roi is None
-        or roi < c.target_roi
+        or below_roi_target(report)
+        or roi < scale_up_roi(c.target_roi)
+        or days < SCALE_UP_MIN_DAYS
         or not left
         or left <= 0
     ):
         return []
     judged = any(t.status for name, t in report.targets.items() if name != "roi")
-    on_track = "on track on its results targets, " if judged else ""
+    on_track = "on track on its results targets (lifetime), " if judged else ""
+    needed = scale_up_roi(c.target_roi)
     return [
         Finding(
             "scale_up",
             MEDIUM,
             left,
-            f"beats its ROI target: {pct(roi)} against {pct(c.target_roi)} ({report.window}), "
-            f"{on_track}with {money(left, currency)} of budget left",
+            f"beats its ROI target by a clear margin: ROI {pct(roi)} against a "
+            f"{pct(c.target_roi)} target over {days} recorded days ({report.window}; scale-up "
+            f"needs {pct(needed)}, {pct(SCALE_UP_MARGIN, places=0)} more return per dollar "
+            f"than the target), {on_track}with {money(left, currency)} of budget left",
             "scale it up",
-            {"roi": roi, "target_roi": c.target_roi, "budget_left": left},
+            {
+                "roi": roi,
+                "target_roi": c.target_roi,
+                "scale_up_roi": needed,
+                "days_recorded": days,
+                "budget_left": left,
+            },
         )
     ]
 
@@ -253,29 +286,41 @@ def is_material(row: ChannelRow) -> bool:
 def channel_recommendations(
     rows: list[ChannelRow], total: ChannelRow, currency: str, window: str
 ) -> list[Recommendation]:
-    """Shift budget toward channels returning well above the location, away from the ones
-    below, when the channel's spend is material."""
+    """Shift budget toward every channel returning well above the location: outright when its
+    spend is material, else as a test, its small volume stated; away from a material channel
+    below the location or losing money (moving a small channel's budget frees little)."""
     location_roi = total.metrics.roi
     with_spend = [r for r in rows if r.metrics.roi is not None]
     if location_roi is None or len(with_spend) < 2:
         return []
     recs = []
     for r in with_spend:
-        if not is_material(r):
-            continue
+        material = is_material(r)
         roi, gap = r.metrics.roi, r.metrics.roi - location_roi
         numbers = {
             "channel_roi": roi,
             "location_roi": location_roi,
+            "spend": r.totals.spend,
             "spend_share": r.spend_share,
             "profit_share": r.profit_share,
         }
         against = f"against {pct(location_roi)} for the location"
         on_spend = (
-            f"on {money(r.totals.spend, currency)} spent, {pct(r.spend_share)} of the "
-            f"location's spend ({window})"
+            f"on {'' if material else 'only '}{money(r.totals.spend, currency)} spent, "
+            f"{pct(r.spend_share)} of the location's spend ({window})"
         )
-        if roi < 0:
+        if not material and roi > 0 and gap >= CHANNEL_ROI_MARGIN:
+            finding = Finding(
+                "channel_outperforms_small",
+                MEDIUM,
+                r.totals.spend,
+                f"returns ROI {pct(roi)} {against} {on_spend}",
+                "test more budget there before shifting much",
+                numbers,
+            )
+        elif not material:
+            continue
+        elif roi < 0:
             finding = Finding(
                 "channel_loses_money",
                 HIGH,

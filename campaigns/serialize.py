@@ -163,6 +163,8 @@ def report_dict(report: CampaignReport) -> dict:
                     "stage": s.stage,
                     "count": s.count,
                     "rate_from_previous": ratio_number(s.rate_from_previous),
+                    "reference_rate": ratio_number(s.reference_rate),
+                    "unusually_low": s.unusually_low,
                 }
                 for s in funnel.stages
             ],
@@ -174,6 +176,19 @@ def report_dict(report: CampaignReport) -> dict:
                 "to": funnel.bottleneck.to_stage,
                 "rate": ratio_number(funnel.bottleneck.rate),
             },
+            # What the steps are judged against (null: nothing, and the bottleneck is only
+            # the lowest step), and the bottleneck's rate there.
+            "reference": None
+            if funnel.reference is None
+            else {
+                "kind": funnel.reference.kind,
+                "description": funnel.reference.description,
+                "campaigns": funnel.reference.campaigns or None,
+                "bottleneck_rate": ratio_number(
+                    funnel.bottleneck.reference_rate if funnel.bottleneck else None
+                ),
+            },
+            "summary": funnel.summary or None,
         },
         "targets": {name: target_dict(t) for name, t in report.targets.items()},
         "recommendations": [recommendation_dict(r) for r in report.recommendations],

@@ -1,7 +1,7 @@
 """Analytics as a manager reads it: recommendations, comparisons, channels, pacing, changes,
 funnels, and a constant number of queries however many campaigns there are."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -99,38 +99,48 @@ def test_negative_roi_is_judged_on_the_period_only(sunrise):
 # --- Recommendations: scale up ----------------------------------------------------------------
 
 
+def record_fortnight(campaign, spend, revenue, first=date(2026, 3, 1), days=14):
+    """``days`` recorded days from ``first`` (14 by default), each with ``spend`` and
+    ``revenue``."""
+    for n in range(days):
+        record(campaign, first + timedelta(days=n), spend=D(spend), revenue=D(revenue))
+
+
 def test_beating_the_roi_target_with_budget_left_recommends_scaling_up(sunrise):
     open_house = make_campaign(sunrise, "Open House SMS", target_roi=D("1.5"))
-    record(open_house, date(2026, 3, 2), spend=D("400.00"), revenue=D("1400.00"))
+    record_fortnight(open_house, "30.00", "105.00")  # ROI 250 %: 200 % needed
 
     rec = rules(march_report(open_house))["scale_up"]
 
     assert rec.priority == "medium"
     assert rec.subject == "Open House SMS"
     assert rec.message == (
-        "“Open House SMS” beats its ROI target: 250.0 % against 150.0 % (Mar 1, 2026 – Mar 31, "
-        "2026), with $600.00 of budget left. Scale it up."
+        "“Open House SMS” beats its ROI target by a clear margin: ROI 250.0 % against a "
+        "150.0 % target over 14 recorded days (Mar 1, 2026 – Mar 31, 2026; scale-up needs "
+        "200.0 %, 20 % more return per dollar than the target), with $580.00 of budget left. "
+        "Scale it up."
     )
-    assert rec.numbers["budget_left"] == D("600.00")
+    assert rec.numbers["budget_left"] == D("580.00")
+    assert rec.numbers["days_recorded"] == 14
 
 
-def test_meeting_the_roi_target_exactly_recommends_scaling_up(sunrise):
+def test_meeting_the_scale_up_margin_exactly_recommends_scaling_up(sunrise):
     open_house = make_campaign(sunrise, "Open House SMS", target_roi=D("1.5"))
-    record(open_house, date(2026, 3, 2), spend=D("400.00"), revenue=D("1000.00"))
+    record_fortnight(open_house, "30.00", "90.00")  # ROI 200 %: exactly 2.5 × 1.2 − 1
 
     assert "scale_up" in rules(march_report(open_house))
 
 
 def test_missing_the_roi_target_does_not_recommend_scaling_up(sunrise):
     open_house = make_campaign(sunrise, "Open House SMS", target_roi=D("1.5"))
-    record(open_house, date(2026, 3, 2), spend=D("400.00"), revenue=D("999.00"))
+    record_fortnight(open_house, "30.00", "74.00")  # ROI 146.7 %
 
     assert "scale_up" not in rules(march_report(open_house))
 
 
 def test_without_an_roi_target_there_is_no_scale_up_advice(sunrise):
     open_house = make_campaign(sunrise, "Open House SMS")
-    record(open_house, date(2026, 3, 2), spend=D("400.00"), revenue=D("4000.00"))
+    record_fortnight(open_house, "30.00", "300.00")
 
     assert "scale_up" not in rules(march_report(open_house))
 
@@ -138,14 +148,14 @@ def test_without_an_roi_target_there_is_no_scale_up_advice(sunrise):
 @pytest.mark.parametrize("status", ["completed", "paused"])
 def test_a_campaign_that_is_not_running_is_not_scaled_up(sunrise, status):
     open_house = make_campaign(sunrise, "Open House SMS", target_roi=D("1.5"), status=status)
-    record(open_house, date(2026, 3, 2), spend=D("400.00"), revenue=D("1400.00"))
+    record_fortnight(open_house, "30.00", "105.00")
 
     assert "scale_up" not in rules(march_report(open_house))
 
 
 def test_a_campaign_with_its_budget_spent_is_not_scaled_up(sunrise):
-    open_house = make_campaign(sunrise, "Open House SMS", target_roi=D("1.5"))
-    record(open_house, date(2026, 3, 2), spend=D("1000.00"), revenue=D("3500.00"))
+    open_house = make_campaign(sunrise, "Open House SMS", target_roi=D("1.5"), budget=D("980.00"))
+    record_fortnight(open_house, "70.00", "245.00")  # the whole $980.00 spent
 
     assert "scale_up" not in rules(march_report(open_house))
 
@@ -154,8 +164,8 @@ def test_budget_left_counts_spend_before_the_period(sunrise):
     open_house = make_campaign(
         sunrise, "Open House SMS", target_roi=D("1.5"), start_date=date(2026, 2, 1)
     )
-    record(open_house, date(2026, 2, 20), spend=D("600.00"), revenue=D("2000.00"))
-    record(open_house, date(2026, 3, 2), spend=D("400.00"), revenue=D("1400.00"))
+    record(open_house, date(2026, 2, 20), spend=D("580.00"), revenue=D("2000.00"))
+    record_fortnight(open_house, "30.00", "105.00")  # $1,000.00 spent in all
 
     assert "scale_up" not in rules(march_report(open_house))
 
@@ -850,11 +860,57 @@ def test_channel_shares_of_budget_spend_and_profit(sunrise, two_channels):
     rows = channel_rows(channel_analytics(sunrise, MARCH))
 
     assert (rows["sms"].budget, rows["email"].budget) == (D("2000.00"), D("2000.00"))
-    assert (rows["sms"].budget_share, rows["email"].budget_share) == (D("0.5"), D("0.5"))
+    # Open-ended campaigns have no budget per day: no share of the period's budget to show.
+    assert (rows["sms"].budget_share, rows["email"].budget_share) == (None, None)
     assert (rows["sms"].spend_share, rows["email"].spend_share) == (D("0.5"), D("0.5"))
     # Profit: SMS $200, Email $1,800 of $2,000.
     assert (rows["sms"].profit_share, rows["email"].profit_share) == (D("0.1"), D("0.9"))
     assert rows["email"].metrics.cost_per_lead == D("25")
+
+
+def test_share_of_budget_counts_only_the_budget_of_the_periods_days(sunrise):
+    # SMS runs the whole of March: all of its budget is March's.
+    make_campaign(sunrise, "March SMS", budget=D("3100.00"), end_date=date(2026, 3, 31))
+    # Email runs Feb 14 – Mar 15, 30 days: half its days, so half its budget, are in March.
+    make_campaign(
+        sunrise,
+        "Half in March",
+        channel="email",
+        budget=D("3000.00"),
+        start_date=date(2026, 2, 14),
+        end_date=date(2026, 3, 15),
+    )
+    # Ended before March, starting after it, open-ended: none of their budget is March's.
+    make_campaign(
+        sunrise,
+        "January Email",
+        channel="email",
+        budget=D("9999.00"),
+        start_date=date(2026, 1, 1),
+        end_date=date(2026, 1, 31),
+    )
+    make_campaign(
+        sunrise,
+        "April Social",
+        channel="social",
+        budget=D("5000.00"),
+        start_date=date(2026, 4, 1),
+        end_date=date(2026, 4, 30),
+    )
+    make_campaign(sunrise, "Blog", channel="organic", budget=D("6000.00"))
+
+    analytics = channel_analytics(sunrise, MARCH)
+    rows = channel_rows(analytics)
+
+    assert rows["sms"].period_budget == D("3100.00")
+    assert rows["email"].period_budget == D("1500.00")
+    assert rows["social"].period_budget == rows["organic"].period_budget == D("0.00")
+    assert analytics.total.period_budget == D("4600.00")
+    assert rows["sms"].budget_share == D("3100") / D("4600")
+    assert rows["email"].budget_share == D("1500") / D("4600")
+    assert rows["social"].budget_share == 0
+    # The lifetime budgets are still there, under their own name.
+    assert rows["email"].budget == D("12999.00")
 
 
 def test_channels_add_up_to_the_location_total(sunrise, two_channels):

@@ -85,6 +85,15 @@ def agency(db):
     return user
 
 
+def maple_shortfall() -> Decimal:
+    """Maple's campaign is behind on leads with no budget: the part of its $200.00 spent so
+    far that bought no results, 200.00 × (1 − 10 leads ÷ the leads expected by today)."""
+    today = Location.objects.get(slug="maple").today()
+    elapsed = (today - date(2026, 3, 1)).days + 1
+    expected = Decimal(10000) * elapsed / (elapsed + 30)
+    return (Decimal("200.00") * (1 - 10 / expected)).quantize(Decimal("0.01"))
+
+
 def page(client, query=""):
     response = client.get(f"/portfolio/?{MARCH_QUERY}&{query}")
     assert response.status_code == 200
@@ -123,7 +132,7 @@ def test_each_rows_figures_are_the_hand_sums_to_the_cent(agency):
     assert maple.current.totals.spend == Decimal("200.00")
     assert maple.budget_used is None  # no campaign with a budget
     assert (maple.over_budget, maple.behind, maple.on_track) == (0, 1, 0)
-    assert maple.money_at_risk == Decimal("200.00")
+    assert maple.money_at_risk == maple_shortfall()
     assert maple.changes["spend"] is None  # nothing the month before
 
     assert acorn.current.metrics.profit == Decimal("299.99")
@@ -144,7 +153,7 @@ def test_the_totals_row_is_computed_from_sums_not_averages_of_ratios(agency):
     assert total.current.metrics.cost_per_lead == Decimal("1800.01") / 39
     assert total.budget_used == Decimal("1900.01") / Decimal("6000.00")
     assert (total.over_budget, total.behind, total.on_track) == (1, 1, 1)
-    assert total.money_at_risk == Decimal("1000.00")
+    assert total.money_at_risk == Decimal("800.00") + maple_shortfall()
 
 
 def test_locations_in_other_currencies_get_their_own_totals_row(agency):

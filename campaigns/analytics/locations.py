@@ -124,7 +124,10 @@ class Overview:
     previous: PeriodFigures
     reports: list[CampaignReport]
     channels: ChannelAnalytics
+    #: The highest ROIs of the period among the campaigns not below their ROI target.
     best: list[CampaignReport]
+    #: The lowest ROIs of the period among the campaigns below their ROI target or losing
+    #: money (``recommendations.below_roi_target``): none when no campaign is.
     worst: list[CampaignReport]
     pacing_warnings: list[CampaignReport]
     recommendations: list[Recommendation]
@@ -132,6 +135,11 @@ class Overview:
     @property
     def changes(self) -> dict[str, Decimal | None]:
         return changes(self.figures, self.previous)
+
+    @property
+    def any_spend(self) -> bool:
+        """Some campaign has an ROI in the period (it spent something)."""
+        return any(r.metrics.roi is not None for r in self.reports)
 
     @property
     def health(self) -> list[HealthCount]:
@@ -158,6 +166,7 @@ def location_overview(
     before = sum((r.previous.totals for r in reports), Totals())
     channels = channel_analytics(location, period, reports=reports)
     by_roi = [r for r in ranked(reports, "roi") if r.metrics.roi is not None]
+    below = [r for r in by_roi if recommendations.below_roi_target(r)]
     warnings = [r for r in reports if r.pacing is not None and r.pacing.off_plan]
     recs = [rec for r in reports for rec in r.recommendations] + channels.recommendations
     return Overview(
@@ -165,8 +174,8 @@ def location_overview(
         previous=PeriodFigures(period.previous(), before, Metrics.of(before)),
         reports=reports,
         channels=channels,
-        best=by_roi[:top],
-        worst=[r for r in reversed(by_roi[-top:]) if r not in by_roi[:top]],
+        best=[r for r in by_roi if r not in below][:top],
+        worst=below[::-1][:top],
         pacing_warnings=warnings,
         recommendations=recommendations.consolidate(recs),
     )

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from campaigns import recommendations
 from campaigns.analytics import judgement
 from campaigns.analytics.figures import Metrics, PeriodFigures, totals_by_campaign
-from campaigns.analytics.funnel import funnel
+from campaigns.analytics.funnel import funnel, judged
 from campaigns.analytics.results import CampaignReport
 from campaigns.models import Campaign, FunnelStage
 from campaigns.periods import Period
@@ -29,14 +29,31 @@ def lifetime_period(campaign: Campaign, today: date | None = None) -> Period:
     return Period(campaign.start_date, end, "all")
 
 
+def with_channel_peers(campaigns: QuerySet[Campaign]) -> QuerySet[Campaign]:
+    """``campaigns`` and the other campaigns of their locations on their channels (whose
+    funnels are the reference of theirs), in ``campaigns``' order, each with ``requested``
+    set when it is one of ``campaigns``: one query."""
+    query = campaigns.query
+    ordering = query.order_by or (Campaign._meta.ordering if query.default_ordering else ())
+    same_channel = campaigns.filter(
+        location_id=OuterRef("location_id"), channel=OuterRef("channel")
+    )
+    return (
+        Campaign.objects.filter(Exists(same_channel))
+        .annotate(requested=Exists(campaigns.filter(pk=OuterRef("pk"))))
+        .select_related("location")
+        .order_by(*ordering)
+    )
+
+
 def campaign_reports(
     campaigns: QuerySet[Campaign], period: Period, *, today: date | None = None
 ) -> list[CampaignReport]:
-    """Reports for many campaigns in a constant number of queries (campaigns; their sums over
-    the period and the one before: days at the ends, whole months; their lifetime sums; their
-    funnel stages)."""
+    """Reports for many campaigns in a constant number of queries (campaigns and the other
+    campaigns of their channels in their locations; their sums over the period and the one
+    before: days at the ends, whole months; their lifetime sums; their funnel stages)."""
     previous = period.previous()
-    rows = list(campaigns.select_related("location"))
+    rows = list(with_channel_peers(campaigns))
     ids = [c.pk for c in rows]
     found = totals_by_campaign(ids, {"cur": period, "prev": previous, "life": None})
     recorded: dict[int, dict[str, int]] = defaultdict(dict)
@@ -44,8 +61,16 @@ def campaign_reports(
         "campaign_id", "stage", "count"
     ):
         recorded[campaign_id][stage] = count
+    shown = {c.pk: funnel(recorded.get(c.pk, {}), found[c.pk]["cur"]) for c in rows}
+    # A step's reference: the funnels of the channel's campaigns with figures in the period.
+    channel_funnels = defaultdict(list)
+    for c in rows:
+        if not found[c.pk]["cur"].is_empty:
+            channel_funnels[c.location_id, c.channel].append(shown[c.pk])
     reports = []
     for c in rows:
+        if not c.requested:
+            continue
         day = today or c.location.today()
         current, before, lifetime = (found[c.pk][name] for name in ("cur", "prev", "life"))
         pacing = judgement.pacing(c, lifetime, day)
@@ -57,7 +82,13 @@ def campaign_reports(
             previous=PeriodFigures(previous, before, Metrics.of(before, c.budget)),
             lifetime=lifetime,
             pacing=pacing,
-            funnel=funnel(recorded.get(c.pk, {}), current),
+            funnel=judged(
+                shown[c.pk],
+                channel=c.get_channel_display(),
+                peers=channel_funnels[c.location_id, c.channel],
+                previous=None if c.pk in recorded else funnel({}, before),
+                previous_period=previous,
+            ),
             targets=targets,
             health=judgement.health(c, lifetime, pacing, targets, day),
         )

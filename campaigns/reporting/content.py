@@ -115,6 +115,11 @@ def campaign_row(report: CampaignReport, currency: str, period: Period) -> dict:
         "leads": display.count(totals.leads),
         "conversions": display.count(totals.conversions),
         "roi": display.figure("roi", metrics.roi, currency),
+        # What lists it among the worst: its ROI target (or none), and whether it loses money.
+        "target_roi": display.figure("roi", campaign.target_roi, currency)
+        if campaign.target_roi is not None
+        else "",
+        "losing_money": metrics.roi is not None and metrics.roi < 0,
         "cost_per_lead": display.figure("cost_per_lead", metrics.cost_per_lead, currency),
     }
 

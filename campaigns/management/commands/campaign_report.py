@@ -75,9 +75,8 @@ def render_text(report: CampaignReport, currency: str) -> str:
         f"Funnel efficiency:   {percent(report.funnel.overall_efficiency, places=2)}"
         f" ({report.funnel.source})",
     ]
-    if report.funnel.bottleneck:
-        b = report.funnel.bottleneck
-        lines.append(f"Bottleneck:          {b.from_stage} → {b.to_stage} ({percent(b.rate)})")
+    if report.funnel.summary:
+        lines.append(f"Funnel steps:        {report.funnel.summary}")
     lines.append("Targets (lifetime to date):")
     for target in report.targets.values():
         if target.target is None:
