@@ -7,6 +7,9 @@ class CampaignsConfig(AppConfig):
     verbose_name = "Campaign performance"
     default_auto_field = "django.db.models.BigAutoField"
 
+    def ready(self):
+        from campaigns import console_mail  # noqa: F401 (registers its deploy check)
+
 
 class ScopedAdminConfig(admin_apps.AdminConfig):
     """Django admin whose every view runs inside the user's tenant scope."""

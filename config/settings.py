@@ -56,6 +56,9 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "campaigns.middleware.PrivateResponsesMiddleware",
+    # Below the middleware that add headers (CSP, frames, caching): the 405 page it renders in
+    # place of an empty one gets them.
+    "campaigns.middleware.MethodNotAllowedPageMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -146,11 +149,15 @@ STORAGES = {
 # E-mail (password reset now; alerts and reports later) through Django's mail API, configured
 # by EMAIL_URL: consolemail:// (default: printed by the server), smtp+tls://user:pw@host:587.
 # Django 6.1's MAILERS replaces the EMAIL_* settings: mailers_from() translates the URL.
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 
 def mailers_from(config: dict) -> dict:
     """MAILERS from django-environ's email_url() dict (EMAIL_BACKEND, EMAIL_HOST, …)."""
     backend = config["EMAIL_BACKEND"]
+    if backend == CONSOLE_BACKEND:
+        # Django's, printing bodies unwrapped: a link copied from the terminal works.
+        backend = "campaigns.console_mail.EmailBackend"
     options = {}
     if backend.endswith("smtp.EmailBackend"):
         options = {

@@ -54,7 +54,8 @@ def test_an_unknown_address_sends_nothing_and_says_the_same(client, user):
 @pytest.mark.parametrize(
     ("url", "backend", "options"),
     [
-        ("consolemail://", "django.core.mail.backends.console.EmailBackend", {}),
+        # Django's console backend, printing bodies unwrapped (campaigns/console_mail.py).
+        ("consolemail://", "campaigns.console_mail.EmailBackend", {}),
         (
             "smtp+tls://mailer:secret@smtp.example.com:587",
             "django.core.mail.backends.smtp.EmailBackend",
