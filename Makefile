@@ -1,7 +1,7 @@
 # Developer and CI entry points. `make help` lists the targets.
 #
 #   make run                      migrate, seed the demo data, serve on 127.0.0.1:8000
-#   make run PORT=8001            ... on another port
+#   make run PORT=8001            ... on another port (e-mailed links follow it)
 #   make test PYTEST_ARGS='-x -k tenant'
 #   make test-postgres            the same suite on a throwaway PostgreSQL cluster
 
@@ -22,6 +22,15 @@ LOAD_STAMP := $(VENV)/.installed-load
 
 # The dev server needs DEBUG on to serve static files; the settings default it off.
 RUN_ENV := DEBUG="$${DEBUG:-true}"
+# Links in e-mails (invitations aside, which use the request's host) are built from SITE_URL:
+# `make run` points them at its own port, unless SITE_URL is set in the environment, on make's
+# command line or in .env (django-environ reads `SITE_URL=…` or `export SITE_URL=…` lines there
+# and never overrides a variable already set, so it must not be set here then).
+ifeq ($(strip $(SITE_URL)),)
+ifeq ($(shell grep -sqE '^(export )?SITE_URL=' .env && echo set),)
+RUN_ENV += SITE_URL="http://127.0.0.1:$(PORT)"
+endif
+endif
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_INPUT := 1
@@ -81,9 +90,10 @@ FORCE:
 
 # The task worker and the scheduler run in the background beside the web server; the trap
 # stops them (SIGTERM: each finishes its current task or pass) when the server ends or on Ctrl-C.
-run: $(BASE_STAMP) pdf-deps ## Migrate, seed demo data (prints the logins), serve on 127.0.0.1:$PORT with the task worker and scheduler
+run: $(BASE_STAMP) pdf-deps ## Migrate, seed demo data (prints the logins) and its sample imports, serve on 127.0.0.1:$PORT with the task worker and scheduler
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py demo_samples
 	@trap 'kill $$(jobs -p) 2>/dev/null || true; wait' EXIT; trap 'exit 130' INT TERM; \
 	$(RUN_ENV) $(PY) manage.py db_worker --no-reload --no-startup-delay & \
 	$(RUN_ENV) $(PY) manage.py run_scheduler & \
@@ -92,8 +102,9 @@ run: $(BASE_STAMP) pdf-deps ## Migrate, seed demo data (prints the logins), serv
 migrate: $(BASE_STAMP) ## Apply database migrations
 	$(PY) manage.py migrate --noinput
 
-seed: $(BASE_STAMP) ## Load the demo data (prints the logins)
+seed: $(BASE_STAMP) ## Load the demo data (prints the logins) and write its sample imports into var/samples/
 	$(PY) manage.py seed_demo
+	$(PY) manage.py demo_samples
 
 # ---------------------------------------------------------------- quality
 

@@ -34,10 +34,11 @@ class Demo(NamedTuple):
     """One demo campaign, its dates counted from the location's today, built to show ``state``.
 
     Its days are drawn with randomness seeded by its name, and recorded up to yesterday (or its
-    end, or the day it was paused). Its targets and budget are its pace over those days carried
-    over its whole term (before it starts, its plan's), so ``results`` and ``spend_pace`` say
-    where it lands: 75 is a quarter behind what its targets expect by now, 125 a quarter ahead,
-    well clear of the ±10 % bands whatever the day the demo is seeded on.
+    end, or the day it was paused, or ``unrecorded`` days before its end). Its targets and
+    budget are its pace over those days carried over its whole term (before it starts, its
+    plan's), so ``results`` and ``spend_pace`` say where it lands: 75 is a quarter behind what
+    its targets expect by now, 125 a quarter ahead, well clear of the ±10 % bands whatever the
+    day the demo is seeded on.
     """
 
     name: str
@@ -52,9 +53,16 @@ class Demo(NamedTuple):
     spend_pace: int = 100  # spend, % of what the budget plans for (it sizes the budget)
     budget: int | None = None  # a budget of its own (needed when open-ended)
     paused_ago: int | None = None  # paused this many days ago: nothing recorded since
+    unrecorded: int = 0  # its last days left out: the README's sample import brings them
 
 
 ACTIVE, PAUSED, COMPLETED = "active", "paused", "completed"
+
+#: The demo campaigns the README's sample files (``manage.py demo_samples``) are made for, in
+#: Sunrise Realty: ours, a Google Ads export and a Meta Ads Manager export.
+SAMPLE_IMPORT_CAMPAIGN = "Sample Import — Open House SMS"
+SAMPLE_GOOGLE_ADS_CAMPAIGN = "Google Search — Buyers"
+SAMPLE_META_CAMPAIGN = "Neighborhood Facebook Ads"
 
 CAMPAIGNS = {
     "sunrise-realty": [
@@ -164,6 +172,21 @@ CAMPAIGNS = {
             roi_target="2.0",
             factor="1.4",
             spend_pace=90,
+        ),
+        # Made for the README's sample import (``manage.py demo_samples``): ended two days ago,
+        # its last three days not recorded yet. The sample adds them and it stays within budget.
+        Demo(
+            SAMPLE_IMPORT_CAMPAIGN,
+            "sms",
+            COMPLETED,
+            start_ago=100,
+            end_in=-2,
+            state="ended",
+            results=100,
+            roi_target="2.0",
+            factor="1.1",
+            spend_pace=90,
+            unrecorded=3,
         ),
     ],
     "harbor-homes": [

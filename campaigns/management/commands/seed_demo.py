@@ -88,21 +88,8 @@ class Command(BaseCommand):
 
 
 def seed_campaign(location: Location, today: date, demo: Demo) -> Campaign:
-    start = today - timedelta(days=demo.start_ago)
-    end = today + timedelta(days=demo.end_in) if demo.end_in is not None else None
-    if end is None and demo.budget is None:
-        raise ValueError(f"{demo.name}: an open-ended demo campaign needs a budget of its own.")
-    last = today - timedelta(days=1)  # today is not over: nothing recorded for it yet
-    if end is not None:
-        last = min(last, end)
-    if demo.paused_ago is not None:
-        last = min(last, today - timedelta(days=demo.paused_ago))
-    rng = random.Random(f"{location.slug}/{demo.name}")
-    factor = Decimal(demo.factor)
-    term = [
-        daily_row(rng, demo.channel, factor, start + timedelta(days=offset))
-        for offset in range(((end or last) - start).days + 1)
-    ]
+    start, end, last = demo_dates(today, demo)
+    term = demo_term(location.slug, demo, start, end or last)
     rows = [row for row in term if row["date"] <= last]
     # Targets and budget: its pace so far (before it starts, its plan's) over its whole term.
     so_far = rows or term
@@ -135,6 +122,37 @@ def seed_campaign(location: Location, today: date, demo: Demo) -> Campaign:
         ).delete()
     services.record_days(campaign=campaign, rows=rows)
     return campaign
+
+
+def demo_dates(today: date, demo: Demo) -> tuple[date, date | None, date]:
+    """A demo campaign's start, end (None: open-ended) and last recorded day, seeded on
+    ``today``: up to yesterday, its end, the day it was paused, or its end less the days
+    left for the sample import."""
+    start = today - timedelta(days=demo.start_ago)
+    end = today + timedelta(days=demo.end_in) if demo.end_in is not None else None
+    if end is None and demo.budget is None:
+        raise ValueError(f"{demo.name}: an open-ended demo campaign needs a budget of its own.")
+    last = today - timedelta(days=1)  # today is not over: nothing recorded for it yet
+    if end is not None:
+        last = min(last, end)
+    if demo.paused_ago is not None:
+        last = min(last, today - timedelta(days=demo.paused_ago))
+    if demo.unrecorded:
+        if end is None:
+            raise ValueError(f"{demo.name}: days left unrecorded need an end date.")
+        last = min(last, end - timedelta(days=demo.unrecorded))
+    return start, end, last
+
+
+def demo_term(slug: str, demo: Demo, start: date, end: date) -> list[dict]:
+    """Its days from ``start`` to ``end``, drawn with randomness seeded by its name: the same
+    numbers for the same dates on every run."""
+    rng = random.Random(f"{slug}/{demo.name}")
+    factor = Decimal(demo.factor)
+    return [
+        daily_row(rng, demo.channel, factor, start + timedelta(days=offset))
+        for offset in range((end - start).days + 1)
+    ]
 
 
 def rounded(amount: Decimal) -> int:
