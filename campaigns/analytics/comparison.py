@@ -46,15 +46,7 @@ def compare_campaigns(
         )
     by_roi = ranked(reports, "roi")
     best = by_roi[0] if by_roi and by_roi[0].metrics.roi is not None else None
-    under = [
-        r
-        for r in reports
-        if r.metrics.roi is not None
-        and (
-            r.metrics.roi < 0
-            or (r.campaign.target_roi is not None and r.metrics.roi < r.campaign.target_roi)
-        )
-    ]
+    under = [r for r in reports if recommendations.below_roi_target(r)]  # as the overview's worst
     own = [rec for r in reports for rec in r.recommendations]
     extra = recommendations.comparison_recommendations(
         reports, best, [r for r in by_roi if r.metrics.roi is not None]
