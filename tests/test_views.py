@@ -345,7 +345,7 @@ def test_no_sunrise_page_names_a_harbor_campaign(
     if name == "compare":
         url += f"&ids={reference_campaign.pk},{spring_campaign.pk},{harbor_campaign.pk}"
     page = text(client.get(url))
-    assert ("<td>SMS</td>" if name == "channels" else "January SMS Blast") in page
+    assert ('<th scope="row">SMS</th>' if name == "channels" else "January SMS Blast") in page
     assert "Harbor" not in page
 
 
@@ -1274,9 +1274,8 @@ def test_a_read_page_runs_as_many_queries_for_50_campaigns_as_for_5(
     with CaptureQueriesContext(connection) as small:
         response = client.get(read_page_url(name, sunrise))
     assert response.status_code == 200
-    assert ("<td>SMS</td>" if name == "channels" else "Load test 000") in text(response) or (
-        name == "portfolio"
-    )
+    expected = '<th scope="row">SMS</th>' if name == "channels" else "Load test 000"
+    assert expected in text(response) or name == "portfolio"
 
     add_campaigns(sunrise, 45, first=5)
     with CaptureQueriesContext(connection) as large:

@@ -89,15 +89,16 @@ class PortfolioView(LoginRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateV
         )
 
 
-#: The table's columns: sort key, heading, numeric.
+#: The table's columns: sort key, heading, numeric. Money at risk, the default order, comes
+#: right after the name so that it is in view without scrolling (the CSV keeps its own order).
 COLUMNS = [
     ("name", "Location", False),
+    ("money_at_risk", "Money at risk", True),
     *((key, m.CATALOGUE[key].short_label, True) for key in portfolio.FIGURE_KEYS),
     ("budget_used", "Budget used", True),
     ("over_budget", "Over budget", True),
     ("behind", "Behind", True),
     ("on_track", "On track", True),
-    ("money_at_risk", "Money at risk", True),
 ]
 
 

@@ -3,7 +3,9 @@
  * - menus (<details data-menu>) and metric definitions (<details class="define">) close on Esc
  *   and on a click outside, and only one is open at a time;
  * - a horizontally scrolling table wrapper a template left unlabelled becomes a focusable,
- *   named region, so it scrolls with the keyboard too. */
+ *   named region, so it scrolls with the keyboard too;
+ * - a table that becomes cards on a phone states its table roles, which some browsers drop
+ *   once CSS changes a table's display. */
 (function () {
   "use strict";
 
@@ -42,14 +44,32 @@
     });
   }
 
+  var CELL_ROLES = { THEAD: "columnheader", TBODY: "rowheader", TFOOT: "rowheader" };
+
+  function keepTableRoles(root) {
+    root.querySelectorAll("table.phone-cards, table.campaign-cards").forEach(function (table) {
+      table.setAttribute("role", "table");
+      Array.prototype.forEach.call(table.rows, function (row) {
+        var group = row.parentElement;
+        group.setAttribute("role", "rowgroup");
+        row.setAttribute("role", "row");
+        Array.prototype.forEach.call(row.cells, function (cell) {
+          cell.setAttribute("role", cell.tagName === "TD" ? "cell" : CELL_ROLES[group.tagName]);
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     labelScrollRegions(document);
+    keepTableRoles(document);
   });
 
   document.body.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
     if (!target || !target.isConnected) return;
     labelScrollRegions(target);
+    keepTableRoles(target);
     var heading = headingOf(target);
     if (heading) {
       heading.focus({ preventScroll: false });

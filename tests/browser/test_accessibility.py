@@ -153,6 +153,8 @@ def test_axe_finds_no_violation_on_any_main_page(axe_page, demo, width):
     check("funnel form", f"{campaign}/funnel/")
     check("compare", f"{SUNRISE}/compare/?ids={reference},{active}")
     check("channels", f"{SUNRISE}/channels/")
+    check("alerts", f"{SUNRISE}/alerts/")
+    check("portfolio alerts", "/portfolio/alerts/")
     check("import", f"{SUNRISE}/import/")
     check("import help", f"{SUNRISE}/import/help/")
     page.goto(f"{SUNRISE}/import/")
@@ -173,7 +175,7 @@ def test_axe_finds_no_violation_on_any_main_page(axe_page, demo, width):
     check("members settings", f"{SUNRISE}/settings/members/")
     check("printable report", f"{campaign}/report/")
 
-    assert len(visited) == 23
+    assert len(visited) == 25
     # The positive control: axe did run, and a nameless button on the last page is reported.
     page.evaluate("() => document.body.append(document.createElement('button'))")
     assert "button-name" in {v["id"] for v in violations(page)}

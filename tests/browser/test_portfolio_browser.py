@@ -1,6 +1,7 @@
 """The portfolio in a real browser: the demo's agency manager, and 120 locations; sort by a
 column header, search, the attention filter, at 1440×900 and 390×844 without the page
-scrolling sideways (the table scrolls inside its own focusable region)."""
+scrolling sideways (the table sits in its own focusable scroll region; on a phone its rows are
+cards, tests/browser/test_phone_layouts.py)."""
 
 import re
 from datetime import timedelta
