@@ -235,7 +235,7 @@ def test_listing_campaigns_shows_money_as_strings_the_targets_and_health(api, re
             "Spent $5,000.00 of its $5,000.00 budget (100.0 %), lifetime.",
             "Leads: 80.0 % of target — missed.",
             "Conversions: 80.0 % of target — missed.",
-            "ROI: 104.0 % of target — met.",
+            "ROI 260.0 % against a 250.0 % target — met.",
         ],
     }
     assert [listed] == [
@@ -496,7 +496,7 @@ def test_the_report_is_the_report_json_with_the_reference_figures(api, reference
     assert response.status_code == 200
     body = response.json()
     assert body == serialize.report_dict(campaign_report(reference_campaign))
-    assert body["period"] == {"start": "2026-01-01", "end": "2026-01-31"}
+    assert body["period"] == {"start": "2026-01-01", "end": "2026-01-31", "partial": False}
     assert body["metrics"]["cost_per_lead"] == "41.67"
     assert body["metrics"]["cost_per_qualified_lead"] == "166.67"
     assert body["metrics"]["roi"] == 2.6
@@ -553,7 +553,7 @@ def test_comparing_campaigns(api, sunrise, reference_campaign):
 
     assert response.status_code == 200
     body = response.json()
-    assert body["period"] == {"start": "2026-01-01", "end": "2026-01-31"}
+    assert body["period"] == {"start": "2026-01-01", "end": "2026-01-31", "partial": False}
     assert [c["campaign"]["id"] for c in body["campaigns"]] == [loser.pk, reference_campaign.pk]
     reference = body["campaigns"][1]
     assert reference["metrics"]["cost_per_lead"] == "41.67"

@@ -81,7 +81,7 @@ def test_campaign_report_over_a_chosen_period(reference_campaign, capsys):
         "json",
     )
     data = json.loads(capsys.readouterr().out)
-    assert data["period"] == {"start": "2026-01-13", "end": "2026-01-13"}
+    assert data["period"] == {"start": "2026-01-13", "end": "2026-01-13", "partial": False}
     assert data["totals"]["leads"] == 40
     assert data["previous_period"]["totals"]["leads"] == 50
 

@@ -220,9 +220,11 @@ def test_the_campaign_list_csv_defaults_to_the_pages_period(client, sunrise_mana
 
     response = client.get(csv_url("campaigns_csv", sunrise))
 
-    start = today - timedelta(days=29)
+    # The default 30 days are complete days: they end yesterday.
+    end = today - timedelta(days=1)
+    start = end - timedelta(days=29)
     assert response["Content-Disposition"] == (
-        f'attachment; filename="sunrise-realty-campaigns-{start:%Y-%m-%d}-to-{today:%Y-%m-%d}.csv"'
+        f'attachment; filename="sunrise-realty-campaigns-{start:%Y-%m-%d}-to-{end:%Y-%m-%d}.csv"'
     )
     [row] = csv.DictReader(io.StringIO(response.content.decode()))
     assert row["spend"] == "10.00"
@@ -679,7 +681,8 @@ def test_the_printable_report_sums_weeks_for_a_long_period(
     assert "Weekly numbers" in page
     # The weeks of Dec 29 (cut to Jan 1–4) to Apr 27 (cut to Apr 27–30).
     assert table_rows(page, "daily-table") == 18
-    assert "<tr><td>Jan 1 – Jan 4, 2026</td>" in page
+    cut = '<tr data-partial><td>Jan 1 – Jan 4, 2026 <span class="muted">(4 of 7 days)</span>'
+    assert cut in page
     # The week of Monday Jan 12 holds all three recorded days.
     assert '<tr><td>Jan 12 – Jan 18, 2026</td><td class="num">10,000</td>' in page
 

@@ -577,7 +577,7 @@ def test_the_reference_campaign_page_shows_the_published_numbers(
         "Lowest step: Awareness → interest (5.0 %); nothing to judge it against",
         "120 of 150",
         "12 of 15",
-        "260.0 % of 250.0 %",
+        "ROI 260.0 % against a 250.0 % target — met",
     ]:
         assert shown in page, shown
 

@@ -23,14 +23,15 @@ from campaigns.analytics.figures import (
     totals_by_campaign,
 )
 from campaigns.analytics.reports import campaign_reports
-from campaigns.analytics.results import HEALTH_LABELS, CampaignReport, Recommendation
+from campaigns.analytics.results import (
+    HEALTH_LABELS,
+    HEALTH_ORDER,
+    CampaignReport,
+    Recommendation,
+)
 from campaigns.models import Campaign, Location
 from campaigns.periods import Period
 from campaigns.tenancy import scope
-
-#: The order health states are counted and listed in: what needs attention first.
-HEALTH_ORDER = ("over_budget", "behind", "ahead", "on_track", "paused", "not_started", "ended")
-
 
 #: The colour of a count of campaigns in a state (a campaign's own pill has its own tone).
 STATE_TONES = {"over_budget": "bad", "behind": "warning", "ahead": "good", "on_track": "good"}
