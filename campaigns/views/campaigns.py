@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from copy import copy
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ from campaigns.analytics.results import HEALTH_ORDER
 from campaigns.analytics.series import period_series
 from campaigns.forms import CampaignDetailsForm, DayForm, FunnelForm
 from campaigns.models import Campaign, DailyMetric, FunnelStage
+from campaigns.periods import Period
 from campaigns.tenancy import LocationRequiredMixin, ManagerRequiredMixin
 from campaigns.views.base import HtmxPartialMixin, PeriodMixin, redirect
 
@@ -242,8 +243,11 @@ class RecordDayView(ManagerRequiredMixin, CampaignMixin, HtmxPartialMixin, FormV
             return None
 
     def default_day(self, campaign: Campaign) -> date:
-        today = self.location.today()
-        return min(today, campaign.end_date) if campaign.end_date else today
+        """The last complete day (yesterday) within the campaign's dates: what a manager
+        usually records; today only for a campaign that starts today."""
+        yesterday = self.location.today() - timedelta(days=1)
+        last = min(yesterday, campaign.end_date) if campaign.end_date else yesterday
+        return max(last, campaign.start_date)
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
@@ -253,8 +257,15 @@ class RecordDayView(ManagerRequiredMixin, CampaignMixin, HtmxPartialMixin, FormV
         except ValidationError as error:
             form.add_error(None, error)
             return self.form_invalid(form)
-        messages.success(self.request, f"Recorded {day:%b %-d, %Y}.")
-        return redirect(self.request, self.campaign_url())
+        today = self.location.today()
+        if day < today:
+            messages.success(self.request, f"Recorded {day:%b %-d, %Y}.")
+            return redirect(self.request, self.campaign_url())
+        # Today is in no preset (they are complete days): show the campaign's life up to today,
+        # marked partial, so the day just recorded is in the figures.
+        messages.success(self.request, f"Recorded {day:%b %-d, %Y}: today so far, a partial day.")
+        life = Period(min(self.get_campaign().start_date, today), today)
+        return redirect(self.request, self.campaign_url() + life.query)
 
 
 class FunnelView(ManagerRequiredMixin, CampaignMixin, HtmxPartialMixin, FormView):

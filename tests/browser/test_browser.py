@@ -37,9 +37,13 @@ def nav(page: Page, name: str) -> None:
     page.wait_for_load_state()
 
 
-def open_campaign(page: Page, name: str) -> None:
-    """Through the campaign list, as a user would."""
+def open_campaign(page: Page, name: str, period: str | None = None) -> None:
+    """Through the campaign list (over ``period``, a preset's label), as a user would: the
+    link keeps the list's period."""
     nav(page, "Campaigns")
+    if period:
+        page.locator(".period-picker").get_by_role("link", name=period, exact=True).click()
+        expect(page.locator(".period-picker .chip.is-active")).to_have_text(period)
     page.locator("#campaign-table").get_by_role("link", name=name, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
 
@@ -126,7 +130,10 @@ def compare_url(*names: str) -> str:
 
 def test_manager_reads_the_reference_campaigns_roi_cpl_and_conversion_rate(page, login):
     login(page, "sunrise-manager")
-    open_campaign(page, REFERENCE)
+    # January's campaign has nothing in the last 30 days: the list over all time links to its
+    # page over all time, its whole life.
+    open_campaign(page, REFERENCE, period="All time")
+    expect(page.locator(".period-picker .chip.is-active")).to_have_text("All time")
 
     key_metrics = page.locator("#key-metrics")
     expect(key_metrics.locator('[data-metric="roi"]')).to_have_text("260.0 %")
