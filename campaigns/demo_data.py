@@ -173,14 +173,16 @@ CAMPAIGNS = {
             factor="1.4",
             spend_pace=90,
         ),
-        # Made for the README's sample import (``manage.py demo_samples``): ended two days ago,
+        # Made for the README's sample import (``manage.py demo_samples``): ended 45 days ago,
         # its last three days not recorded yet. The sample adds them and it stays within budget.
+        # Its gap lies before the last 30 days, so the location's 7- and 30-day changes are
+        # the other campaigns' own, not a missing sample.
         Demo(
             SAMPLE_IMPORT_CAMPAIGN,
             "sms",
             COMPLETED,
-            start_ago=100,
-            end_in=-2,
+            start_ago=150,
+            end_in=-45,
             state="ended",
             results=100,
             roi_target="2.0",
