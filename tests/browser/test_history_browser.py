@@ -51,6 +51,9 @@ def test_a_manager_undoes_an_import_and_the_history_panel_shows_both(page, login
         assert not Campaign.objects.filter(name="Winter Open House Email").exists()
 
     page.locator(".site-nav").get_by_role("link", name="Campaigns", exact=True).click()
+    # January's campaign: the list over all time links to its page over all time.
+    page.locator(".period-picker").get_by_role("link", name="All time", exact=True).click()
+    page.wait_for_url(re.compile(r"\?period=all$"))
     page.locator("#campaign-table").get_by_role("link", name="January SMS Blast").click()
     expect(page.locator('#key-metrics [data-metric="leads"]')).to_have_text("120")
     panel = page.locator("#history-panel")

@@ -39,7 +39,16 @@ ENDED = "Autumn Wrap-up Mailer"  # completed early
 
 RANK = {"high": 0, "medium": 1, "low": 2}
 #: The states the campaigns above are in, between them every health state there is.
-CREATED_STATES = {"over_budget", "on_track", "ahead", "behind", "paused", "not_started", "ended"}
+CREATED_STATES = {
+    "over_budget",
+    "on_track",
+    "ahead",
+    "behind",
+    "no_data",
+    "paused",
+    "not_started",
+    "ended",
+}
 
 
 @dataclass
@@ -274,16 +283,20 @@ def test_targets_and_pacing_judge_leads_against_elapsed_time_and_agree(
         expect(pacing_pill(page, "leads")).to_have_attribute("data-band", band)
 
 
-def test_the_campaign_page_period_ends_today_not_at_the_campaigns_end_date(manager_page, judged):
+def test_the_campaign_page_period_ends_yesterday_not_at_the_campaigns_end_date(
+    manager_page, judged
+):
     page = manager_page
     campaign = judged.campaigns[ON_TRACK]
     assert campaign.end_date > judged.today
+    yesterday = judged.today - timedelta(days=1)
     page.goto(judged.url(ON_TRACK))
 
     label = page.locator(".period-label")
-    expect(label).to_contain_text(f"{day_text(campaign.start_date)} – {day_text(judged.today)}")
+    expect(label).to_contain_text(f"{day_text(campaign.start_date)} – {day_text(yesterday)}")
+    expect(label).to_contain_text("complete days")
     expect(label).not_to_contain_text(day_text(campaign.end_date))
-    expect(page.get_by_label("to", exact=True)).to_have_value(judged.today.isoformat())
+    expect(page.get_by_label("to", exact=True)).to_have_value(yesterday.isoformat())
     expect(page.locator(".period-picker .chip.is-active")).to_have_text("All time")
 
 
@@ -414,7 +427,16 @@ def test_the_overview_gives_one_recommendation_per_subject_and_counts_every_heal
     )
     states = [state for state, _ in shown]
     assert set(states) >= CREATED_STATES, shown
-    order = ["over_budget", "behind", "ahead", "on_track", "paused", "not_started", "ended"]
+    order = [
+        "over_budget",
+        "behind",
+        "no_data",
+        "ahead",
+        "on_track",
+        "paused",
+        "not_started",
+        "ended",
+    ]
     assert states == [s for s in order if s in states], shown
     over = dict(shown)["over_budget"]
     assert over.endswith("over budget") and int(over.split()[0]) >= 2, shown
