@@ -18,7 +18,7 @@ from django.urls import reverse
 from campaigns import charts, history, imports, rollups, services, tokens, undo
 from campaigns.alerts import evaluate_alerts
 from campaigns.analytics.reports import campaign_report
-from campaigns.imports.planning import PAST_CAMPAIGN_DAYS, is_past
+from campaigns.imports.creating import PAST_CAMPAIGN_DAYS, is_past
 from campaigns.imports.preview import Preview
 from campaigns.models import Alert, Campaign, Source
 from campaigns.tenancy import scope

@@ -7,11 +7,13 @@ Reading a file streams it and needs no database (``reading``, ``decoding``, ``pl
 (``planning``); committing checks that nothing changed and writes in one short transaction with
 bulk statements (``writing``). Between upload and commit, files wait in ``staging``; their
 preview (``preview``) says what the commit would change in campaign health and which campaigns
-it would create (``consequences``: one more query, the lifetime totals).
+it would create (``consequences``: one more query, the lifetime totals; ``creating``: how a
+campaign the file names but the location lacks is made).
 """
 
 from campaigns.imports.cells import parse_count, parse_day, parse_number
-from campaigns.imports.planning import ImportPlan, MissingCampaign, PlannedDay, plan_import
+from campaigns.imports.creating import MissingCampaign
+from campaigns.imports.planning import ImportPlan, PlannedDay, plan_import
 from campaigns.imports.platforms import DEFAULT_CHANNELS, KNOWN_UNUSED, MAPPING, PLATFORMS
 from campaigns.imports.reading import (
     ImportFileError,

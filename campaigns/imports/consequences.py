@@ -18,13 +18,8 @@ from campaigns.analytics import judgement
 from campaigns.analytics.figures import Totals, lifetime_totals
 from campaigns.analytics.results import OVER_BUDGET, Health
 from campaigns.display import money
-from campaigns.imports.planning import (
-    NUMBER_FIELDS,
-    PAST_CAMPAIGN_DAYS,
-    ImportPlan,
-    MissingCampaign,
-    PlannedDay,
-)
+from campaigns.imports.creating import PAST_CAMPAIGN_DAYS, MissingCampaign
+from campaigns.imports.planning import NUMBER_FIELDS, ImportPlan, PlannedDay
 from campaigns.models import Campaign
 from campaigns.tenancy import scope
 

@@ -15,7 +15,8 @@ from decimal import Decimal
 from django.core.serializers.json import DjangoJSONEncoder
 
 from campaigns.imports import consequences
-from campaigns.imports.planning import PAST_CAMPAIGN_DAYS, ImportPlan
+from campaigns.imports.creating import PAST_CAMPAIGN_DAYS
+from campaigns.imports.planning import ImportPlan
 from campaigns.imports.platforms import FIELD_LABELS, column_kind
 
 #: Rows shown of each list (refused rows, days replaced, days added); the rest are counted.

@@ -17,12 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 
 from campaigns import history, rollups
-from campaigns.imports.planning import (
-    PAST_CAMPAIGN_DAYS,
-    ImportPlan,
-    new_campaign,
-    plan_import,
-)
+from campaigns.imports.creating import PAST_CAMPAIGN_DAYS, new_campaign
+from campaigns.imports.planning import ImportPlan, plan_import
 from campaigns.imports.reading import ImportRefused, ParsedFile, plural
 from campaigns.models import Campaign, DailyMetric, ImportBatch, Location
 from campaigns.tasks import evaluate_after_commit
@@ -126,7 +122,7 @@ def _refuse_unless_committable(plan: ImportPlan, *, create_missing: bool, channe
 def _campaigns_to_create(plan: ImportPlan, *, location: Location, channel: str) -> list[Campaign]:
     """The missing campaigns, unsaved and validated with the model's rules (their names are not
     taken: the plan found no campaign so named, and the write checks it again), as
-    ``planning.new_campaign`` makes them (their dates from the file, completed when past, no
+    ``creating.new_campaign`` makes them (their dates from the file, completed when past, no
     budget), each with the file's Campaign ID for its platform when the file has one (no
     campaign of the location stores it, or the rows would have matched that campaign)."""
     id_field = plan.source.header.campaign_id_field

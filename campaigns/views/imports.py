@@ -22,7 +22,7 @@ from django.views.generic import FormView, TemplateView, View
 
 from campaigns import exports, imports
 from campaigns.imports import jobs, staging
-from campaigns.imports.planning import PAST_CAMPAIGN_DAYS
+from campaigns.imports.creating import PAST_CAMPAIGN_DAYS
 from campaigns.imports.preview import Preview
 from campaigns.models import Campaign, DailyMetric, ImportJob
 from campaigns.tenancy import LocationRequiredMixin, ManagerRequiredMixin
