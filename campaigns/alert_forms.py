@@ -14,7 +14,7 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from campaigns import metrics as m
+from campaigns import catalogue
 from campaigns.bounds import MAX_MONEY, MAX_TOTAL_COUNT
 from campaigns.display import SYMBOLS
 from campaigns.models import AlertEmailPreference, AlertRule, Campaign, Location
@@ -27,39 +27,44 @@ NUMBER = re.compile(r"-?[0-9]{1,14}(\.[0-9]{1,4})?")
 NEGATIVE_ALLOWED = {"profit", "roi", "profit_margin"}
 #: The largest threshold per unit, in the unit typed.
 LIMITS = {
-    m.Unit.MONEY: MAX_MONEY,
-    m.Unit.RATIO: Decimal("1000000"),  # percent
-    m.Unit.MULTIPLE: Decimal("1000000"),
-    m.Unit.COUNT: Decimal(MAX_TOTAL_COUNT),
+    catalogue.Unit.MONEY: MAX_MONEY,
+    catalogue.Unit.RATIO: Decimal("1000000"),  # percent
+    catalogue.Unit.MULTIPLE: Decimal("1000000"),
+    catalogue.Unit.COUNT: Decimal(MAX_TOTAL_COUNT),
 }
-PLACES = {m.Unit.MONEY: 2, m.Unit.RATIO: 2, m.Unit.MULTIPLE: 2, m.Unit.COUNT: 0}
+PLACES = {
+    catalogue.Unit.MONEY: 2,
+    catalogue.Unit.RATIO: 2,
+    catalogue.Unit.MULTIPLE: 2,
+    catalogue.Unit.COUNT: 0,
+}
 UNIT_WORDS = {
-    m.Unit.MONEY: "an amount",
-    m.Unit.RATIO: "a percent",
-    m.Unit.MULTIPLE: "a multiple",
-    m.Unit.COUNT: "a whole number",
+    catalogue.Unit.MONEY: "an amount",
+    catalogue.Unit.RATIO: "a percent",
+    catalogue.Unit.MULTIPLE: "a multiple",
+    catalogue.Unit.COUNT: "a whole number",
 }
 
 
 def parse_threshold(text: str, metric: str, currency: str) -> Decimal:
     """The typed threshold in the catalogue's scale (a percent becomes a ratio), or a
     ValidationError that says what to type."""
-    entry = m.CATALOGUE[metric]
+    entry = catalogue.CATALOGUE[metric]
     unit = entry.unit
     raw = text.strip()
-    if unit is m.Unit.MONEY:
+    if unit is catalogue.Unit.MONEY:
         symbol = SYMBOLS.get(currency, "")
         raw = raw.replace(symbol, "", 1).strip() if symbol else raw
         raw = raw.removesuffix(currency).strip()
-    elif unit is m.Unit.RATIO:
+    elif unit is catalogue.Unit.RATIO:
         raw = raw.removesuffix("%").strip()
-    elif unit is m.Unit.MULTIPLE:
+    elif unit is catalogue.Unit.MULTIPLE:
         raw = raw.removesuffix("x").strip()
     example = {
-        m.Unit.MONEY: "60 or 60.50",
-        m.Unit.RATIO: "2.5 for 2.5 %",
-        m.Unit.MULTIPLE: "3.5 for 3.50x",
-        m.Unit.COUNT: "25",
+        catalogue.Unit.MONEY: "60 or 60.50",
+        catalogue.Unit.RATIO: "2.5 for 2.5 %",
+        catalogue.Unit.MULTIPLE: "3.5 for 3.50x",
+        catalogue.Unit.COUNT: "25",
     }[unit]
     if not raw:
         raise ValidationError(f"Give the threshold for {entry.label.lower()}.")
@@ -82,14 +87,14 @@ def parse_threshold(text: str, metric: str, currency: str) -> Decimal:
         raise ValidationError("An ROI cannot be below −100 % (losing the whole spend).")
     if abs(value) > LIMITS[unit]:
         raise ValidationError(f"That threshold is too large: at most {LIMITS[unit]:,}.")
-    return value / HUNDRED if unit is m.Unit.RATIO else value
+    return value / HUNDRED if unit is catalogue.Unit.RATIO else value
 
 
 class AlertRuleForm(forms.Form):
     """A new rule of ``location``: metric, comparison, threshold, window and campaigns."""
 
     metric = forms.ChoiceField(
-        label="Figure", choices=[(key, m.CATALOGUE[key].label) for key in RULE_METRICS]
+        label="Figure", choices=[(key, catalogue.CATALOGUE[key].label) for key in RULE_METRICS]
     )
     comparison = forms.ChoiceField(label="Alert when it is", choices=AlertRule.Comparison.choices)
     threshold = forms.CharField(

@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns import catalogue
 from campaigns import metrics as m
 from campaigns.analytics.figures import Metrics, PeriodFigures, totals_by_campaign
 from campaigns.analytics.judgement import has_ended
@@ -40,12 +41,12 @@ def window(today: date, days: int) -> Period:
 def comparable(key: str, value) -> Decimal:
     """A value at the precision it is shown with (cents, a tenth of a percent, …), so that an
     alert never says "$60.00 is above $60.00"."""
-    entry = m.metric(key)
-    if entry.unit is m.Unit.MONEY:
+    entry = catalogue.metric(key)
+    if entry.unit is catalogue.Unit.MONEY:
         step = m.CENT
-    elif entry.unit is m.Unit.RATIO:
+    elif entry.unit is catalogue.Unit.RATIO:
         step = Decimal(1).scaleb(-(entry.places + 2))
-    elif entry.unit is m.Unit.MULTIPLE:
+    elif entry.unit is catalogue.Unit.MULTIPLE:
         step = m.CENT
     else:
         step = Decimal(1)

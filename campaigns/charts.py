@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from campaigns import display
+from campaigns import catalogue, display
 from campaigns import metrics as m
 from campaigns.analytics.channels import ChannelAnalytics
 from campaigns.analytics.comparison import Comparison
@@ -25,17 +25,17 @@ from campaigns.analytics.series import AVERAGE_DAYS, DAY, Series, moving_average
 
 #: How charts.js formats each catalogue unit.
 KINDS = {
-    m.Unit.MONEY: "money",
-    m.Unit.RATIO: "percent",
-    m.Unit.MULTIPLE: "count",
-    m.Unit.COUNT: "count",
+    catalogue.Unit.MONEY: "money",
+    catalogue.Unit.RATIO: "percent",
+    catalogue.Unit.MULTIPLE: "count",
+    catalogue.Unit.COUNT: "count",
 }
 #: Which value axis each unit is drawn on: money left, everything else on its own scale right.
 AXES = {
-    m.Unit.MONEY: "left",
-    m.Unit.RATIO: "right",
-    m.Unit.MULTIPLE: "right",
-    m.Unit.COUNT: "right",
+    catalogue.Unit.MONEY: "left",
+    catalogue.Unit.RATIO: "right",
+    catalogue.Unit.MULTIPLE: "right",
+    catalogue.Unit.COUNT: "right",
 }
 #: One colour per metric in the trend charts (Okabe-Ito: safe for colour-vision deficiencies);
 #: a series and its 7-day average share it.
@@ -63,7 +63,7 @@ def _n(value: Decimal | int | None) -> float | int | None:
 
 def _dataset(key: str, data, label: str | None = None, **extra) -> dict:
     """One series of a metric: its catalogue label (unless given), unit and axis."""
-    metric = m.metric(key)
+    metric = catalogue.metric(key)
     return {
         "label": label or metric.label,
         "data": [_n(v) for v in data],
@@ -102,7 +102,7 @@ def budget_chart(report: CampaignReport, currency: str) -> dict:
         del amounts["budget"]
     chart = _chart(
         "bar",
-        [m.CATALOGUE[key].label for key in amounts],
+        [catalogue.CATALOGUE[key].label for key in amounts],
         [_dataset("spend", list(amounts.values()), "Amount")],
         currency=currency,
     )
@@ -156,7 +156,7 @@ def trend_charts(series: Series, currency: str) -> dict[str, dict]:
         extra = {"notes": notes, "hollow": hollow} if any(notes) else {}
         found = [_dataset(key, values, **style, **extra)]
         if daily:
-            label = f"{m.metric(key).label}, {AVERAGE_DAYS}-day average"
+            label = f"{catalogue.metric(key).label}, {AVERAGE_DAYS}-day average"
             found.append(_dataset(key, moving_average(values), label, dashed=True, **style))
         return found
 
@@ -178,7 +178,10 @@ def trend_charts(series: Series, currency: str) -> dict[str, dict]:
             [*lines("leads", axis="left"), *lines("conversions", axis="right")],
             title=f"Leads (left axis) and conversions (right axis) per {unit}",
             note=note,
-            axis_titles={"left": m.metric("leads").label, "right": m.metric("conversions").label},
+            axis_titles={
+                "left": catalogue.metric("leads").label,
+                "right": catalogue.metric("conversions").label,
+            },
         ),
         "money": _chart(
             "line",
@@ -274,7 +277,7 @@ def allocation_chart(channels: ChannelAnalytics, currency: str) -> dict:
             )
         ],
         currency=currency,
-        notes_label=m.metric("spend").label,
+        notes_label=catalogue.metric("spend").label,
     )
     chart["empty"] = not rows
     return chart

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from django.db.models import QuerySet
 
+from campaigns import catalogue
 from campaigns import metrics as m
 from campaigns.analytics.channels import ChannelAnalytics
 from campaigns.analytics.comparison import Comparison
@@ -98,12 +99,17 @@ FIGURE_COLUMNS = [
     "cpc",
     "cost_per_conversion",
 ]
-CELLS = {m.Unit.MONEY: money, m.Unit.RATIO: ratio, m.Unit.MULTIPLE: ratio, m.Unit.COUNT: count}
+CELLS = {
+    catalogue.Unit.MONEY: money,
+    catalogue.Unit.RATIO: ratio,
+    catalogue.Unit.MULTIPLE: ratio,
+    catalogue.Unit.COUNT: count,
+}
 
 
 def cell(key: str, value) -> str:
     """A figure's cell in the format of its catalogue unit."""
-    return CELLS[m.metric(key).unit](value)
+    return CELLS[catalogue.metric(key).unit](value)
 
 
 def figure_cells(figures) -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import fields
 from decimal import Decimal
 
+from campaigns import catalogue
 from campaigns import metrics as m
 from campaigns.analytics.figures import Totals
 from campaigns.analytics.results import (
@@ -39,12 +40,12 @@ def number(name: str, value):
     if value is None or isinstance(value, int | str):
         return value
     try:
-        unit = m.metric(name).unit
+        unit = catalogue.metric(name).unit
     except KeyError:
-        unit = m.Unit.RATIO
-    if unit is m.Unit.MONEY:
+        unit = catalogue.Unit.RATIO
+    if unit is catalogue.Unit.MONEY:
         return money_text(value)
-    if unit is m.Unit.COUNT:
+    if unit is catalogue.Unit.COUNT:
         return float(Decimal(value).quantize(COUNT_PLACES))
     return ratio_number(value)
 

@@ -9,8 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from campaigns import charts
-from campaigns import metrics as m
+from campaigns import catalogue, charts
 from campaigns.analytics.channels import channel_analytics
 from campaigns.analytics.figures import Totals
 from campaigns.analytics.reports import campaign_report, lifetime_period
@@ -136,10 +135,14 @@ def test_money_goes_on_the_left_axis_and_counts_on_the_right():
 
 @pytest.mark.parametrize(
     ("unit", "axis"),
-    [(m.Unit.MONEY, "left"), (m.Unit.COUNT, "right"), (m.Unit.RATIO, "right")],
+    [
+        (catalogue.Unit.MONEY, "left"),
+        (catalogue.Unit.COUNT, "right"),
+        (catalogue.Unit.RATIO, "right"),
+    ],
 )
 def test_the_axis_of_each_catalogue_unit(unit, axis):
-    key = next(k for k, metric in m.CATALOGUE.items() if metric.unit is unit)
+    key = next(k for k, metric in catalogue.CATALOGUE.items() if metric.unit is unit)
     assert charts._dataset(key, [1])["axis"] == axis
 
 
@@ -273,7 +276,7 @@ def test_a_chart_table_formats_like_its_tooltips():
         currency="EUR",
     )
     assert chart.table == {
-        "columns": ["Spend", "Leads", m.CATALOGUE["roi"].label],
+        "columns": ["Spend", "Leads", catalogue.CATALOGUE["roi"].label],
         "rows": [
             {"label": "1 Jan", "cells": ["€1,234.50", "2.43", "25.0 %"]},
             {"label": "2 Jan", "cells": ["—", "3", "—"]},

@@ -15,7 +15,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from campaigns import alert_rules, metrics, services, tokens
+from campaigns import alert_rules, catalogue, services, tokens
 from campaigns.alerts import evaluate_alerts
 from campaigns.analytics.reports import campaign_report
 from campaigns.models import Alert
@@ -247,7 +247,7 @@ def test_budget_used_is_lifetime_spend_over_budget_in_the_api_csv_and_pages(
 
     shown = page(manager, f"/l/sunrise-realty/campaigns/{c.pk}/?period=30d")
     assert re.search(r"Budget used.*?\(lifetime\).*?75\.0 %", shown, re.S)
-    assert metrics.CATALOGUE["budget_used"].definition.startswith("Lifetime spend / budget")
+    assert catalogue.CATALOGUE["budget_used"].definition.startswith("Lifetime spend / budget")
 
 
 # --- Words that cannot be misread ---------------------------------------------------------------

@@ -147,9 +147,7 @@ def test_a_period_without_data_says_so_instead_of_drawing_empty_charts(manager, 
     assert "break-even reached" not in page
 
 
-def test_a_running_campaigns_page_and_report_end_yesterday_not_at_the_end_date(
-    manager, sunrise
-):
+def test_a_running_campaigns_page_and_report_end_yesterday_not_at_the_end_date(manager, sunrise):
     running = make(sunrise, "Running", days_ago=20, days_left=40)
     yesterday = f"{sunrise.today() - timedelta(days=1):%b %-d, %Y}"
 

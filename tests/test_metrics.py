@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from campaigns import display
+from campaigns import catalogue, display
 from campaigns import metrics as m
 
 D = Decimal
@@ -107,15 +107,15 @@ def test_pacing_bands_are_ten_percent_either_side(actual, expected, band):
 
 
 def test_every_metric_has_one_catalogue_entry_with_label_unit_and_direction():
-    for key, entry in m.CATALOGUE.items():
+    for key, entry in catalogue.CATALOGUE.items():
         assert entry.key == key
         assert entry.label and entry.short_label and entry.definition
-        assert entry.unit in m.Unit and entry.good in m.Good
-    assert m.CATALOGUE["spend"].good is m.Good.NEUTRAL
-    assert m.CATALOGUE["cost_per_lead"].good is m.Good.LOWER
-    assert m.CATALOGUE["roas"].unit is m.Unit.MULTIPLE
-    assert m.CATALOGUE["roi"].unit is m.Unit.RATIO
-    assert m.CATALOGUE["roi"].undefined_reason == "no spend recorded yet"
+        assert entry.unit in catalogue.Unit and entry.good in catalogue.Good
+    assert catalogue.CATALOGUE["spend"].good is catalogue.Good.NEUTRAL
+    assert catalogue.CATALOGUE["cost_per_lead"].good is catalogue.Good.LOWER
+    assert catalogue.CATALOGUE["roas"].unit is catalogue.Unit.MULTIPLE
+    assert catalogue.CATALOGUE["roi"].unit is catalogue.Unit.RATIO
+    assert catalogue.CATALOGUE["roi"].undefined_reason == "no spend recorded yet"
 
 
 @pytest.mark.parametrize(
@@ -131,14 +131,14 @@ def test_every_metric_has_one_catalogue_entry_with_label_unit_and_direction():
     ],
 )
 def test_a_changes_colour_comes_from_the_metrics_good_direction(key, change, tone):
-    assert m.CATALOGUE[key].tone(change) == tone
+    assert catalogue.CATALOGUE[key].tone(change) == tone
 
 
 def test_derived_names_keep_their_metrics_unit():
-    assert m.metric("expected_spend").unit is m.Unit.MONEY
-    assert m.metric("target_roi").unit is m.Unit.RATIO
+    assert catalogue.metric("expected_spend").unit is catalogue.Unit.MONEY
+    assert catalogue.metric("target_roi").unit is catalogue.Unit.RATIO
     with pytest.raises(KeyError):
-        m.metric("no_such_metric")
+        catalogue.metric("no_such_metric")
 
 
 def test_display_formats_money_percent_and_multiples():

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from campaigns.analytics import portfolio
-from campaigns.metrics import CATALOGUE, Good, Unit
+from campaigns.catalogue import CATALOGUE, Good, Unit
 from campaigns.models import Membership
 from campaigns.periods import Period
 from tests.factories import (

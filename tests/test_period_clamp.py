@@ -102,9 +102,7 @@ def test_a_period_ending_on_the_locations_today_has_no_notice(client, manager, c
     assert "today is partial" in shown
 
 
-def test_a_period_ending_the_day_before_the_locations_today_is_complete(
-    client, manager, campaign
-):
+def test_a_period_ending_the_day_before_the_locations_today_is_complete(client, manager, campaign):
     shown = page(client, "/l/island/?period=custom&start=2026-11-01&end=2026-11-26")
 
     assert "Nov 1, 2026 – Nov 26, 2026" in shown

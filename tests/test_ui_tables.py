@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.template import Context, Template
 
-from campaigns import metrics
+from campaigns import catalogue
 from campaigns.templatetags.campaign_format import compact_metric, compact_money_text
 from tests.factories import CampaignFactory, DailyMetricFactory
 
@@ -287,7 +287,7 @@ def test_an_overviews_kpi_cards_draw_the_locations_days(
         )
     )
 
-    assert page.count('<svg class="sparkline-svg"') == len(metrics.HEADLINE)  # one per card
+    assert page.count('<svg class="sparkline-svg"') == len(catalogue.HEADLINE)  # one per card
     assert "Spend day by day: $2,000.00 on Jan 12, $1,300.00 on Jan 14." in page
 
 
@@ -312,7 +312,5 @@ def test_a_tables_columns_are_defined_in_a_glossary_not_only_in_titles(
 
     glossary = re.search(r'<details class="glossary">(.*?)</details>', body, re.S).group(1)
     assert "<summary>What these columns mean</summary>" in glossary
-    assert (
-        f"<dt>Cost per lead</dt><dd>{html.escape(metrics.metric('cost_per_lead').definition)}</dd>"
-        in (glossary)
-    )
+    definition = html.escape(catalogue.metric("cost_per_lead").definition)
+    assert f"<dt>Cost per lead</dt><dd>{definition}</dd>" in glossary

@@ -16,6 +16,7 @@ from campaigns import display, metrics, services
 from campaigns.admin.roles import LocationChoicesMixin, ManagerWritesMixin
 from campaigns.analytics import judgement
 from campaigns.analytics.figures import Totals
+from campaigns.catalogue import CATALOGUE
 from campaigns.forms import (
     CampaignForm,
     DailyMetricForm,
@@ -24,7 +25,6 @@ from campaigns.forms import (
     FunnelStageFormSet,
 )
 from campaigns.member_forms import LocationKeysMixin
-from campaigns.metrics import CATALOGUE
 from campaigns.models import Campaign, DailyMetric, FunnelStage, Location
 from campaigns.tenancy import locations_for, managed_locations_for
 

@@ -18,6 +18,7 @@ from functools import reduce
 from django.db.models import CharField, Count, DecimalField, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
+from campaigns import catalogue
 from campaigns import metrics as m
 from campaigns.models import DailyMetric, LifetimeMetric, LocationMonthlyMetric, MonthlyMetric
 from campaigns.periods import Period, month_of, next_month
@@ -153,8 +154,10 @@ def changes(current: PeriodFigures, previous: PeriodFigures) -> dict[str, Decima
     """Relative change of each headline figure against the previous period; none for a
     partial period (one that includes today), which is never compared with complete days."""
     if current.period.partial:
-        return dict.fromkeys(m.HEADLINE)
-    return {name: m.change(current.value(name), previous.value(name)) for name in m.HEADLINE}
+        return dict.fromkeys(catalogue.HEADLINE)
+    return {
+        name: m.change(current.value(name), previous.value(name)) for name in catalogue.HEADLINE
+    }
 
 
 # --- Reading sums: whole months from the rollups, the days at a period's ends from the days -----

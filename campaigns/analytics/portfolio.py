@@ -33,6 +33,7 @@ from math import ceil
 
 from django.db.models import Count, Q, Sum
 
+from campaigns import catalogue
 from campaigns import metrics as m
 from campaigns.analytics import judgement
 from campaigns.analytics.figures import (
@@ -51,7 +52,7 @@ from campaigns.models import Alert, Campaign, DailyMetric, Location
 from campaigns.periods import Period, months_of, next_month
 from campaigns.tenancy import scope
 
-MONEY_AT_RISK_HELP = m.CATALOGUE["money_at_risk"].definition
+MONEY_AT_RISK_HELP = catalogue.CATALOGUE["money_at_risk"].definition
 #: Figures of the period shown with their change against the previous period (catalogue keys).
 FIGURE_KEYS = ("spend", "revenue", "profit", "roi", "cost_per_lead", "leads", "conversions")
 #: Columns a table may be sorted by; numbers sort largest first by default, names A to Z.
@@ -251,8 +252,7 @@ def fill_series(rows: list[PortfolioRow], period: Period) -> None:
     else:
         full = [(next_month(key) - key).days for key in keys]
         covered = [
-            (min(next_month(key) - timedelta(days=1), period.end) - max(key, period.start)).days
-            + 1
+            (min(next_month(key) - timedelta(days=1), period.end) - max(key, period.start)).days + 1
             for key in keys
         ]
         whole = [sum(full[i : i + run]) for i in range(0, len(keys), run)]

@@ -20,7 +20,8 @@ from django.db.models import F
 from django.db.models.functions import TruncWeek
 
 from campaigns.analytics.figures import Metrics, Totals, in_period, monthly_totals, sums
-from campaigns.metrics import CENT, Unit, metric
+from campaigns.catalogue import Unit, metric
+from campaigns.metrics import CENT
 from campaigns.models import DailyMetric
 from campaigns.periods import Period, months_of, next_month
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from campaigns.metrics import CATALOGUE
+from campaigns.catalogue import CATALOGUE
 from campaigns.models.campaign import Campaign
 from campaigns.models.tenants import Location
 from campaigns.tenancy import ScopedManager

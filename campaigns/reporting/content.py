@@ -14,8 +14,8 @@ from campaigns import display
 from campaigns.analytics.locations import Overview, location_overview
 from campaigns.analytics.results import CampaignReport
 from campaigns.analytics.series import period_series
+from campaigns.catalogue import CATALOGUE, HEADLINE
 from campaigns.links import site_url
-from campaigns.metrics import CATALOGUE, HEADLINE
 from campaigns.models import Campaign, Location
 from campaigns.periods import Period
 from campaigns.reporting.charts import channel_bars_svg
@@ -103,8 +103,7 @@ def campaign_row(report: CampaignReport, currency: str, period: Period) -> dict:
     return {
         "name": campaign.name,
         "url": site_url(
-            reverse("campaigns:campaign", args=[campaign.location.slug, campaign.pk])
-            + period.query
+            reverse("campaigns:campaign", args=[campaign.location.slug, campaign.pk]) + period.query
         ),
         "channel": campaign.get_channel_display(),
         "health": report.health.label,

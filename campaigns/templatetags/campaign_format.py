@@ -10,7 +10,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 
 from campaigns import display
-from campaigns.metrics import CATALOGUE, HEADLINE, Unit, metric
+from campaigns.catalogue import CATALOGUE, HEADLINE, Unit, metric
 from campaigns.periods import PARTIAL_REASON
 
 register = template.Library()

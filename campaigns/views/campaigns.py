@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.views.generic import FormView, TemplateView
 
-from campaigns import charts, display, metrics, services
+from campaigns import catalogue, charts, display, services
 from campaigns.analytics.figures import Metrics, PeriodFigures, Totals
 from campaigns.analytics.reports import campaign_report, campaign_reports, lifetime_period
 from campaigns.analytics.results import HEALTH_ORDER
@@ -100,7 +100,7 @@ class CampaignListView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Tem
                 ("channel", "Channel", False),
                 ("status", "Status", False),
                 ("health", "Health (lifetime)", False),
-                *((key, metrics.CATALOGUE[key].short_label, True) for key in FIGURE_COLUMNS),
+                *((key, catalogue.CATALOGUE[key].short_label, True) for key in FIGURE_COLUMNS),
             ],
             figure_columns=FIGURE_COLUMNS,
             filtered=bool(status or channel or query),

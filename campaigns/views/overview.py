@@ -11,8 +11,7 @@ from django.utils import timezone
 from django.views import View
 from django.views.generic import TemplateView
 
-from campaigns import charts
-from campaigns import metrics as m
+from campaigns import catalogue, charts
 from campaigns.analytics import portfolio
 from campaigns.analytics.locations import earliest_start, location_overview
 from campaigns.analytics.series import period_series
@@ -94,7 +93,7 @@ class PortfolioView(LoginRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateV
 COLUMNS = [
     ("name", "Location", False),
     ("money_at_risk", "Money at risk", True),
-    *((key, m.CATALOGUE[key].short_label, True) for key in portfolio.FIGURE_KEYS),
+    *((key, catalogue.CATALOGUE[key].short_label, True) for key in portfolio.FIGURE_KEYS),
     ("budget_used", "Budget used", True),
     ("over_budget", "Over budget", True),
     ("behind", "Behind", True),
