@@ -147,7 +147,7 @@ def trend_charts(series: Series, currency: str) -> dict[str, dict]:
     labels = [span.label for span in spans]
     unit = series.unit
     daily = unit == DAY
-    hollow = [span.partial and not daily for span in spans]
+    hollow = [span.partial and span.drawn and not daily for span in spans]
 
     def lines(key: str, **axis) -> list[dict]:
         values = [span.plotted(key) for span in spans]
@@ -166,7 +166,8 @@ def trend_charts(series: Series, currency: str) -> dict[str, dict]:
     if any(hollow):
         notes.append(
             f"Hollow points: a {unit} cut by the period, drawn at its daily average × the "
-            f"{unit}'s days (the recorded sum is in the tooltip and the table)."
+            f"{unit}'s days, or left off under half its days (the recorded sum is in the "
+            "tooltip and the table)."
         )
     if any(span.today for span in spans) and daily:
         notes.append("Today so far is not drawn: the day is not over.")

@@ -176,10 +176,14 @@ def test_a_2000_day_campaign_page_charts_one_point_per_month_summing_its_days(
     whole = months[1:-1]
     assert [Decimal(str(v)) for v in spend["data"][1:-1]] == [expected[m].spend for m in whole]
     assert [Decimal(str(v)) for v in revenue["data"][1:-1]] == [expected[m].revenue for m in whole]
-    first, last = months[0], months[-1]
+    first = months[0]
     assert Decimal(str(spend["data"][0])) == half_up(expected[first].spend * 30 / 19)
-    assert Decimal(str(spend["data"][-1])) == half_up(expected[last].spend * 31 / 2)
-    assert spend["hollow"] == [True] + [False] * 65 + [True]
+    # December's 2 days of 31 are too few to stand for a month: left off the line.
+    assert spend["data"][-1] is None
+    assert spend["hollow"] == [True] + [False] * 66
+    assert spend["notes"][-1].startswith("2 of 31 days: $") and spend["notes"][-1].endswith(
+        "recorded, not drawn"
+    )
     assert spend["notes"][0].startswith("19 of 30 days: $")
     leads, conversions = results["datasets"]
     assert leads["data"][1:-1] == [expected[m].leads for m in whole]
@@ -378,3 +382,13 @@ def test_the_cards_and_the_emailed_picture_name_months_not_days(
     picture = report_images(report_context(location, Period(START, END), today=END))
     [trend] = [image for image in picture if image.cid.startswith("chart-daily")]
     assert trend.alt.startswith("Spend and revenue by month from ")
+
+
+def test_a_span_under_half_its_bucket_is_left_off_the_line_but_kept_in_the_table():
+    one_day = Span(WEEK, date(2026, 1, 4), date(2026, 1, 4), Totals(leads=34))
+    half = Span(WEEK, date(2026, 1, 1), date(2026, 1, 4), Totals(leads=40))
+
+    assert one_day.partial and not one_day.drawn
+    assert one_day.plotted("leads") is None
+    assert one_day.value("leads") == 34  # the table's sum
+    assert half.drawn and half.plotted("leads") == Decimal("70.00")  # 40 in 4 days of 7

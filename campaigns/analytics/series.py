@@ -8,7 +8,9 @@ calendar month, read from the monthly rollups (``figures.monthly_totals``), so a
 neighbours, and today (in a period that includes it) is not over: plotted as they are, both
 read as a collapse. Such a span is ``partial``: it says so ("3 of 7 days"), and a chart plots
 its ``plotted`` value, the daily average × the bucket's length for sums (a ratio needs no
-scaling), drawn hollow; today so far is left off the line. Tables keep the recorded sums."""
+scaling), drawn hollow. A span holding less than half its bucket's days is left off the line
+(one day × 7 would draw that day's noise as a week), and so is today so far. Tables keep the
+recorded sums."""
 
 from __future__ import annotations
 
@@ -84,14 +86,23 @@ class Span:
             return getattr(self.totals, key)
         return getattr(Metrics.of(self.totals), key)
 
+    @property
+    def drawn(self) -> bool:
+        """Whether a trend line draws the span: not today so far, nor a span cut to less than
+        half its bucket's days."""
+        if self.unit == DAY:
+            return not self.today
+        return self.days * 2 >= self.length
+
     def plotted(self, key: str):
         """The value a trend line draws, comparable with whole spans: a sum of a cut span as
-        its daily average × its bucket's length; a ratio as it is; today so far not at all."""
+        its daily average × its bucket's length; a ratio as it is; None for a span not
+        ``drawn``."""
         value = self.value(key)
         if not self.partial or value is None:
             return value
-        if self.unit == DAY:
-            return None  # today so far: half a day is not a day
+        if not self.drawn:
+            return None
         if metric(key).unit in (Unit.MONEY, Unit.COUNT):
             scaled = Decimal(value) * self.length / self.days
             return scaled.quantize(CENT, rounding=ROUND_HALF_UP)

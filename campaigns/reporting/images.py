@@ -165,7 +165,7 @@ def daily_trend_png(series: list[Span], currency: str) -> InlineImage | None:
         draw.text((x, (height - bottom + 8) * SCALE), label, font=font(10), fill=MUTED)
     for field, colour in (("spend", SPEND), ("revenue", REVENUE)):
         # As on the pages: a cut week or month at its daily average × its length, drawn as a
-        # hollow point; today so far breaks the line.
+        # hollow point; one under half its days, and today so far, break the line.
         run = []
         for i, d in enumerate(series):
             value = d.plotted(field)
@@ -181,7 +181,8 @@ def daily_trend_png(series: list[Span], currency: str) -> InlineImage | None:
         _draw_run(draw, run, colour)
     spend = sum((d.totals.spend for d in series), Decimal(0))
     revenue = sum((d.totals.revenue for d in series), Decimal(0))
-    cut = [d.label for d in series if d.partial]
+    cut = [d.label for d in series if d.partial and d.drawn]
+    left_off = [d.label for d in series if d.partial and not d.drawn]
     alt = (
         f"Spend and revenue by {series[0].unit} from "
         f"{series[0].label} to {series[-1].label}: spend "
@@ -192,6 +193,7 @@ def daily_trend_png(series: list[Span], currency: str) -> InlineImage | None:
             if cut and series[0].unit != "day"
             else ""
         )
+        + (f" Not drawn, too short to compare: {', '.join(left_off)}." if left_off else "")
     )
     return InlineImage("chart-daily@report", _png(image), WIDTH, height, alt)
 
