@@ -135,7 +135,7 @@ CAMPAIGNS = {
             results=100,
             roi_target="1.5",
         ),
-        # Paused three weeks ago, well within its budget.
+        # Paused 70 days ago, well within its budget.
         Demo(
             "Instagram Home Tours",
             "social",
@@ -146,7 +146,7 @@ CAMPAIGNS = {
             results=85,
             roi_target="1.0",
             factor="0.9",
-            paused_ago=21,
+            paused_ago=70,  # before the last 60 days: the 30-day changes are the running ones
         ),
         # Ended: one missed its targets and barely broke even, one met them.
         Demo(
@@ -173,16 +173,16 @@ CAMPAIGNS = {
             factor="1.4",
             spend_pace=90,
         ),
-        # Made for the README's sample import (``manage.py demo_samples``): ended 45 days ago,
+        # Made for the README's sample import (``manage.py demo_samples``): ended 75 days ago,
         # its last three days not recorded yet. The sample adds them and it stays within budget.
-        # Its gap lies before the last 30 days, so the location's 7- and 30-day changes are
-        # the other campaigns' own, not a missing sample.
+        # It ended before the last 60 days, so the location's 7- and 30-day changes are the
+        # running campaigns' own, not the sample's end or gap.
         Demo(
             SAMPLE_IMPORT_CAMPAIGN,
             "sms",
             COMPLETED,
-            start_ago=150,
-            end_in=-45,
+            start_ago=180,
+            end_in=-75,
             state="ended",
             results=100,
             roi_target="2.0",
@@ -270,19 +270,19 @@ CAMPAIGNS = {
             factor="0.4",
             spend_pace=95,
         ),
-        # Paused a month ago, after spending well over twice its $3,000 budget: over budget.
+        # Paused 70 days ago, after spending well over twice its $3,000 budget: over budget.
         Demo(
             "Community Newsletter",
             "email",
             PAUSED,
-            start_ago=160,
+            start_ago=190,
             end_in=45,
             state="over_budget",
             results=100,
             roi_target="2.0",
             factor="1.3",
             budget=3000,
-            paused_ago=30,
+            paused_ago=70,
         ),
     ],
 }
