@@ -95,7 +95,7 @@ def test_spending_more_than_ten_percent_ahead_of_plan_alerts(sunrise):
     on_plan = campaign(sunrise, name="On plan", end_date=date(2026, 3, 30), budget=Decimal("3000"))
     spent(on_plan, "1090.00")
 
-    evaluate_alerts(sunrise, today=TODAY)
+    evaluate_alerts(sunrise, today=TODAY + timedelta(days=1))  # the morning after day 10
 
     assert kinds(sunrise) == {("Ahead", "pacing_ahead")}
     [alert] = alerts(sunrise)
@@ -117,7 +117,7 @@ def test_behind_on_results_alerts_only_in_the_last_third(sunrise):
     early = campaign(sunrise, name="Early", end_date=date(2026, 4, 30), target_leads=1000)
     spent(early, "160.00", leads=1)
 
-    evaluate_alerts(sunrise, today=TODAY)
+    evaluate_alerts(sunrise, today=TODAY + timedelta(days=1))  # 38 and 10 complete days
 
     assert kinds(sunrise) == {("Late", "behind_late")}
     [alert] = alerts(sunrise)

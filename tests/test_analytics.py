@@ -203,7 +203,9 @@ def five_days(campaign, *, spend_per_day, leads_per_day=0, conversions_per_day=0
 
 
 def day_five_report(campaign):
-    return campaign_report(campaign, today=date(2026, 3, 5))
+    """The report on the morning of day 6: five complete days (pacing counts days that are
+    over; today's results are not in yet)."""
+    return campaign_report(campaign, today=date(2026, 3, 6))
 
 
 def test_spending_ahead_with_leads_behind_is_one_medium_recommendation_mid_campaign(sunrise):
@@ -232,7 +234,7 @@ def test_behind_on_results_in_the_last_quarter_is_high(sunrise):
         ],
     )
 
-    report = campaign_report(push, today=date(2026, 3, 8))
+    report = campaign_report(push, today=date(2026, 3, 9))  # 8 complete days of 10
 
     assert report.health.state == "behind"
     assert report.health.tone == "bad"
@@ -401,12 +403,16 @@ def test_no_pacing_without_a_budget_or_targets(sunrise):
     assert day_five_report(push).pacing is None
 
 
-def test_pacing_starts_on_the_first_day(sunrise):
-    push = ten_day_campaign(sunrise)
-    record(push, date(2026, 3, 1), spend=D("100.00"))
+def test_pacing_starts_once_the_first_day_is_over(sunrise):
+    push = ten_day_campaign(sunrise, target_leads=100)
+    record(push, date(2026, 3, 1), spend=D("100.00"), leads=10)
 
-    pacing = campaign_report(push, today=date(2026, 3, 1)).pacing
+    on_the_first_day = campaign_report(push, today=date(2026, 3, 1))
+    assert on_the_first_day.pacing is None  # nothing to judge half a day by
+    assert on_the_first_day.targets["leads"].why_not == "its first day is not over yet"
+    pacing = campaign_report(push, today=date(2026, 3, 2)).pacing
 
+    assert pacing.as_of == date(2026, 3, 1)
     assert (pacing.days_elapsed, pacing.spend.expected, pacing.spend.band) == (
         1,
         D("100"),

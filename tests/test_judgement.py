@@ -17,6 +17,8 @@ pytestmark = pytest.mark.django_db
 D = Decimal
 #: A 151-day campaign: Jan 1 – May 31, 2026; day 121 is May 1 (80.1 % of its time).
 START, END, DAY_121 = date(2026, 1, 1), date(2026, 5, 31), date(2026, 5, 1)
+#: The morning after day 121: its 121 days are complete (pacing counts days that are over).
+TODAY = date(2026, 5, 2)
 
 
 def campaign(location, name="Spring Push", **fields):
@@ -45,7 +47,7 @@ def test_a_paused_campaign_over_budget_is_over_budget_and_red(sunrise):
     newsletter = campaign(sunrise, "Community Newsletter", budget=D("3000.00"), status="paused")
     record(newsletter, date(2026, 2, 2), spend=D("8803.82"), revenue=D("9000.00"))
 
-    report = campaign_report(newsletter, today=DAY_121)
+    report = campaign_report(newsletter, today=TODAY)
 
     assert report.health.state == "over_budget"
     assert report.health.tone == "bad"
@@ -73,8 +75,8 @@ def test_over_budget_wins_over_ended(sunrise):
     ("fields", "today", "state", "tone"),
     [
         ({}, date(2025, 12, 20), "not_started", "neutral"),
-        ({"status": "paused"}, DAY_121, "paused", "neutral"),
-        ({"status": "completed"}, DAY_121, "ended", "neutral"),
+        ({"status": "paused"}, TODAY, "paused", "neutral"),
+        ({"status": "completed"}, TODAY, "ended", "neutral"),
         ({}, date(2026, 6, 1), "ended", "neutral"),
     ],
 )
@@ -97,7 +99,7 @@ def test_an_active_campaign_is_judged_on_its_results_against_time(sunrise, leads
     c = campaign(sunrise)
     record(c, date(2026, 4, 1), leads=leads, spend=D("12100.00"), revenue=D("20000.00"))
 
-    report = campaign_report(c, today=DAY_121)
+    report = campaign_report(c, today=TODAY)
 
     # Behind in the last quarter of the campaign's time is red, not amber.
     assert (report.health.state, report.health.tone) == (state, tone)
@@ -116,7 +118,7 @@ def test_spending_ahead_of_plan_is_a_warning_never_green(sunrise):
     c = campaign(sunrise)
     record(c, date(2026, 4, 1), leads=808, spend=D("15000.00"), revenue=D("30000.00"))
 
-    report = campaign_report(c, today=DAY_121)
+    report = campaign_report(c, today=TODAY)
 
     assert report.pacing.spend.band == "ahead"
     assert report.pacing.spend.tone == "warning"
@@ -132,7 +134,7 @@ def test_eighty_percent_of_time_with_80_8_percent_of_leads_is_on_track_everywher
     c = campaign(sunrise)
     record(c, date(2026, 4, 1), leads=808, spend=D("12100.00"), revenue=D("20000.00"))
 
-    report = campaign_report(c, today=DAY_121)
+    report = campaign_report(c, today=TODAY)
     leads = report.targets["leads"]
 
     assert leads.expected_by_now == D(1000) * 121 / 151
@@ -151,9 +153,9 @@ def test_targets_count_the_whole_life_whatever_the_period_shown(sunrise):
     c = campaign(sunrise)
     record(c, date(2026, 2, 1), leads=500)
     record(c, date(2026, 4, 20), leads=308)
-    whole = campaign_report(c, today=DAY_121)
+    whole = campaign_report(c, today=TODAY)
 
-    week = campaign_report(c, Period(date(2026, 4, 25), DAY_121), today=DAY_121)
+    week = campaign_report(c, Period(date(2026, 4, 25), DAY_121), today=TODAY)
 
     assert week.totals.leads == 0
     assert week.targets["leads"].actual == whole.targets["leads"].actual == 808
@@ -182,7 +184,7 @@ def test_without_an_end_date_a_results_target_is_not_judged(sunrise):
     c = campaign(sunrise, end_date=None)
     record(c, date(2026, 3, 1), leads=10)
 
-    leads = campaign_report(c, today=DAY_121).targets["leads"]
+    leads = campaign_report(c, today=TODAY).targets["leads"]
 
     assert (leads.status, leads.expected_by_now) == (None, None)
     assert leads.sentence == "1.0 % of target (no end date to pace against)"

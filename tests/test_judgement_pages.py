@@ -158,8 +158,9 @@ def test_a_running_campaigns_page_and_report_end_yesterday_not_at_the_end_date(m
 
 
 def test_targets_and_pacing_say_the_same_on_the_page(manager, sunrise):
-    # Day 121 of 151 with 808 of 1,000 leads: on track in the Targets panel and the pacing.
-    c = make(sunrise, "Spring Push", days_ago=120, days_left=30, target_leads=1000)
+    # 121 complete days of 151 (it started 121 days before today) with 808 of 1,000 leads: on
+    # track in the Targets panel and the pacing.
+    c = make(sunrise, "Spring Push", days_ago=121, days_left=29, target_leads=1000)
     services.record_day(
         campaign=c, day=sunrise.today() - timedelta(days=30), leads=808, spend=D("2400.00")
     )

@@ -27,12 +27,13 @@ D = Decimal
 
 
 def thirty_day_campaign(location, **fields):
-    """A campaign on day 16 of its 30 (so 16/30 of each results target is expected by now)."""
+    """A campaign with 16 of its 30 days complete (so 16/30 of each results target is expected
+    by now): it started 16 days before today."""
     today = location.today()
     values = {
         "location": location,
-        "start_date": today - timedelta(days=15),
-        "end_date": today + timedelta(days=14),
+        "start_date": today - timedelta(days=16),
+        "end_date": today + timedelta(days=13),
         "budget": D("3000.00"),
     }
     values.update(fields)

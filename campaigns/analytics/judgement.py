@@ -4,7 +4,7 @@ built from them, so the three can never disagree."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from campaigns import metrics as m
@@ -40,12 +40,15 @@ def has_ended(campaign: Campaign, today: date) -> bool:
 
 
 def time_elapsed(campaign: Campaign, today: date) -> tuple[int, int] | None:
-    """(days elapsed, total days) of a campaign with an end date that has started."""
-    if campaign.end_date is None or today < campaign.start_date:
+    """(complete days elapsed, total days) of a campaign with an end date: its days up to
+    yesterday, as the periods count them (today is not over, and its results are not in yet);
+    None before its first day is over."""
+    if campaign.end_date is None:
         return None
     total = (campaign.end_date - campaign.start_date).days + 1
-    elapsed = (min(today, campaign.end_date) - campaign.start_date).days + 1
-    return elapsed, total
+    last = min(today - timedelta(days=1), campaign.end_date)
+    elapsed = (last - campaign.start_date).days + 1
+    return (elapsed, total) if elapsed > 0 else None
 
 
 def _pace_line(name: str, actual, full_term, elapsed: int, total: int) -> PaceLine | None:
@@ -73,7 +76,9 @@ def pacing(campaign: Campaign, lifetime: Totals, today: date) -> Pacing | None:
     }
     if not any(lines.values()):
         return None
-    return Pacing(as_of=today, days_elapsed=elapsed, total_days=total, **lines)
+    # As of the last complete day: the days elapsed are the days up to it.
+    as_of = campaign.start_date + timedelta(days=elapsed - 1)
+    return Pacing(as_of=as_of, days_elapsed=elapsed, total_days=total, **lines)
 
 
 TARGET_LABELS = {"leads": "Leads", "conversions": "Conversions", "roi": "ROI"}
@@ -105,7 +110,11 @@ def targets(campaign: Campaign, lifetime: Totals, today: date) -> dict[str, Targ
             elif ended:
                 status = MET if Decimal(actual) >= Decimal(target) else MISSED
             elif expected is None:
-                why_not = "no end date to pace against"
+                why_not = (
+                    "no end date to pace against"
+                    if campaign.end_date is None
+                    else "its first day is not over yet"
+                )
             else:
                 status = m.pace_band(actual, expected)
         result[name] = TargetProgress(

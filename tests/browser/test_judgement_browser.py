@@ -104,24 +104,24 @@ def judged(demo) -> Judged:
     c = new(OVER_BUDGET, status="paused", days_ago=60, days_left=30)
     _days(c, today, [5], spend="8803.82", revenue="9000.00", leads=40, conversions=2)
 
-    # 151 days (start 120 days ago, end in 30): today is day 121, 80.1 % of the time.
+    # 151 days (start 121 days ago, end in 29): 121 complete days, 80.1 % of the time.
     # Expected by now: 1,000 × 121/151 = 801.3 leads and $15,100 × 121/151 = $12,100 spend.
     c = new(
         ON_TRACK,
         channel="sms",
-        days_ago=120,
-        days_left=30,
+        days_ago=121,
+        days_left=29,
         budget=D("15100.00"),
         target_leads=1000,
     )
     _days(c, today, [100, 70, 40, 10], leads=202, spend="3025.00", revenue="6000.00")
 
-    # 60 days, day 30: $3,000 expected by now, $5,000 spent; leads exactly on plan.
+    # 60 days, 30 complete: $3,000 expected by now, $5,000 spent; leads exactly on plan.
     c = new(
         SPENDING_AHEAD,
         channel="paid_ads",
-        days_ago=29,
-        days_left=30,
+        days_ago=30,
+        days_left=29,
         budget=D("6000.00"),
         target_leads=100,
     )
@@ -129,17 +129,17 @@ def judged(demo) -> Judged:
 
     new(NO_DATA, channel="social", days_ago=10, days_left=50, budget=D("6000.00"))
 
-    # 121 days, day 91 (75.2 %, the last quarter): 300 leads of 752 expected.
-    c = new(BEHIND, days_ago=90, days_left=30, budget=D("12100.00"), target_leads=1000)
+    # 121 days, 91 complete (75.2 %, the last quarter): 300 leads of 752 expected.
+    c = new(BEHIND, days_ago=91, days_left=29, budget=D("12100.00"), target_leads=1000)
     _days(c, today, [80, 50, 20], leads=100, spend="3000.00", revenue="4000.00")
 
-    # 61 days, day 31: 90 leads of 50.8 expected, spend on plan, ROI 190 % beats 100 % by more
-    # than scale-up's margin (140 % needed) over 15 recorded days (14 needed).
+    # 61 days, 31 complete: 90 leads of 50.8 expected, spend on plan, ROI 190 % beats 100 % by
+    # more than scale-up's margin (140 % needed) over 15 recorded days (14 needed).
     c = new(
         AHEAD,
         channel="organic",
-        days_ago=30,
-        days_left=30,
+        days_ago=31,
+        days_left=29,
         budget=D("6100.00"),
         target_leads=100,
         target_roi=D("1.0"),
