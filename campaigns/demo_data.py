@@ -140,7 +140,7 @@ CAMPAIGNS = {
             "Instagram Home Tours",
             "social",
             PAUSED,
-            start_ago=150,
+            start_ago=170,
             end_in=40,
             state="paused",
             results=85,
