@@ -108,6 +108,9 @@ def budget_chart(report: CampaignReport, currency: str) -> dict:
     )
     # A budget alone is no result to draw: the chart waits for spend or revenue.
     chart["empty"] = not (report.totals.spend or report.totals.revenue)
+    # Its name for screen readers says what is drawn (no budget bar without a budget).
+    names = [chart["labels"][0], *(label.lower() for label in chart["labels"][1:])]
+    chart["label"] = ", ".join(names[:-1]) + " and " + names[-1]
     return chart
 
 

@@ -350,10 +350,12 @@ def test_the_budget_chart_draws_a_budget_only_when_there_is_one(reference_campai
     chart = charts.budget_chart(campaign_report(reference_campaign), "USD")
     assert chart["labels"] == ["Budget", "Spend", "Revenue"]
     assert chart["datasets"][0]["data"] == [5000.0, 5000.0, 18000.0]
+    assert chart["label"] == "Budget, spend and revenue"
 
     chart = charts.budget_chart(campaign_report(unbudgeted), "USD")
     assert chart["labels"] == ["Spend", "Revenue"]
     assert chart["datasets"][0]["data"] == [42.0, 0.0]
+    assert chart["label"] == "Spend and revenue"  # what a screen reader is told is drawn
 
 
 def test_csv_and_api_keep_a_budget_of_0_as_a_number(client, sunrise_manager, unbudgeted):
