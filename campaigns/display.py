@@ -43,6 +43,18 @@ def count(value: int | Decimal | None) -> str:
     return DASH if value is None else f"{Decimal(value):,.0f}"
 
 
+def change(value: Decimal | None) -> tuple[str | None, str]:
+    """A change against the previous period as every page and e-mail shows it: its direction
+    ("up", "down"; None when it rounds to 0.0 %, which has no arrow and no colour) and its text
+    ("▲ 12.0 %", "0.0 %"); (None, "—") when undefined."""
+    if value is None:
+        return None, DASH
+    shown = percent(abs(Decimal(value)))
+    if shown == percent(Decimal(0)):
+        return None, shown
+    return ("up", f"▲ {shown}") if value > 0 else ("down", f"▼ {shown}")
+
+
 def figure(key: str, value, currency: str = "USD") -> str:
     """A value in the format of its metric's catalogue unit; "—" when undefined."""
     entry = metric(key)

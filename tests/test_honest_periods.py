@@ -320,3 +320,111 @@ def test_a_change_that_rounds_to_zero_has_no_arrow_and_no_colour(value, shown, a
     else:
         assert 'class="change flat"' in rendered
         assert "▲" not in rendered and "▼" not in rendered
+
+
+# --- Health beside a period's figures says its window -------------------------------------------
+
+
+def test_health_beside_period_figures_says_it_is_lifetime(manager, sunrise):
+    winner = campaign(sunrise, "Winner", target_roi=D("0.5"))
+    loser = campaign(sunrise, "Loser", target_roi=D("0.5"))
+    for ago in (2, 3):
+        day(winner, ago, spend=D("100.00"), revenue=D("400.00"), leads=5)
+        day(loser, ago, spend=D("100.00"), revenue=D("50.00"), leads=5)
+
+    overview = page(manager, "/l/sunrise-realty/?period=7d")
+    compare = page(manager, f"/l/sunrise-realty/compare/?ids={winner.pk},{loser.pk}&period=7d")
+    listed = page(manager, "/l/sunrise-realty/campaigns/?period=7d")
+
+    pill = re.compile(r'data-health="(\w+)"[^>]*>lifetime: ([a-z ]+)<')
+    # The winner is ahead on its ROI target, the loser behind: the overview's best and worst,
+    # and compare's table, say both states as lifetime ones.
+    assert pill.findall(overview) == [("ahead", "ahead"), ("behind", "behind")]
+    assert sorted(pill.findall(compare)) == [("ahead", "ahead"), ("behind", "behind")]
+    assert "Health (lifetime)" in listed
+    assert 'Health <span class="muted">(lifetime)</span>' in compare
+
+
+# --- E-mails link over the report's days --------------------------------------------------------
+
+
+def test_the_report_email_links_each_campaign_and_the_overview_over_its_days(sunrise):
+    from campaigns.periods import Period
+    from campaigns.reporting import build_report_email
+
+    c = campaign(sunrise, "Mailed", target_roi=D("2.0"))
+    day(c, 3, spend=D("100.00"), revenue=D("150.00"), leads=5)  # ROI 50 %: below its target
+    yesterday = sunrise.today() - timedelta(days=1)
+    week = Period(yesterday - timedelta(days=6), yesterday)
+
+    body = build_report_email(sunrise, week, recipients=["owner@client.test"]).body
+
+    days = f"?period=custom&start={week.start}&end={week.end}"
+    assert f"/l/sunrise-realty/campaigns/{c.pk}/{days}" in body
+    link = f"http://127.0.0.1:8000/l/sunrise-realty/{days}"
+    assert f"The same figures in the app (sign-in needed): {link}" in body
+    assert "1. Mailed: ROI 50.0 % against a 200.0 % target" in body
+    assert "(lifetime: behind)" in body
+
+
+# --- Share of spend, share of budget ------------------------------------------------------------
+
+
+def test_the_channels_page_and_csv_name_both_shares(manager, sunrise):
+    running = campaign(sunrise, "Running SMS", channel="sms", budget=D("3000.00"), days_ago=14)
+    day(running, 2, spend=D("100.00"))
+
+    shown = page(manager, "/l/sunrise-realty/channels/?period=7d")
+    assert "Share of spend" in shown
+    assert "Share of budget against share of profit" in shown
+    assert catalogue.CATALOGUE["budget_share"].definition in shown
+    exported = manager.get("/l/sunrise-realty/channels/export.csv?period=7d")
+    [sms, total] = list(csv.DictReader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    # $3,000 over 45 days (14 before today, today, 30 after): 7 of them are the period's.
+    assert sms["period_budget"] == total["period_budget"] == "466.67"
+    assert sms["budget_share"] == "1.000000"
+    assert sms["spend_share"] == "1.000000"
+
+
+# --- The portfolio's sparklines -------------------------------------------------------------------
+
+
+def test_the_portfolio_sparkline_draws_a_cut_run_or_month_at_its_daily_average(sunrise):
+    from campaigns.analytics import portfolio
+    from campaigns.periods import Period
+
+    c = campaign(sunrise, "Steady", days_ago=200, days_left=10)
+    yesterday = sunrise.today() - timedelta(days=1)
+    services.record_days(
+        campaign=c,
+        rows=[{"date": yesterday - timedelta(days=n), "spend": D("10.00")} for n in range(190)],
+    )
+
+    # 91 days in runs of 2: the last run holds 1 day, drawn as 2 days' worth.
+    days = Period(yesterday - timedelta(days=90), yesterday)
+    [row] = portfolio.portfolio_rows([sunrise], days)
+    portfolio.fill_series([row], days)
+    assert len(row.spend_series) == 46
+    assert set(row.spend_series) == {D("20.00")}
+
+    # 150 days by month: the two cut months are drawn as whole months at $10 a day.
+    months = Period(yesterday - timedelta(days=149), yesterday)
+    [row] = portfolio.portfolio_rows([sunrise], months)
+    portfolio.fill_series([row], months)
+    month_lengths = [
+        (date(m.year + m.month // 12, m.month % 12 + 1, 1) - m).days
+        for m in (
+            date(months.start.year, months.start.month, 1),
+            date(months.end.year, months.end.month, 1),
+        )
+    ]
+    assert row.spend_series[0] == D(10 * month_lengths[0])
+    assert row.spend_series[-1] == D(10 * month_lengths[1])
+
+
+def test_pages_and_emails_show_a_change_the_same_way():
+    from campaigns import display
+
+    assert display.change(D("0.25")) == ("up", "▲ 25.0 %")
+    assert display.change(D("-0.0004")) == (None, "0.0 %")
+    assert display.change(None) == (None, "—")

@@ -246,17 +246,18 @@ def fill_series(rows: list[PortfolioRow], period: Period) -> None:
     run = max(1, ceil(len(keys) / SPARK_POINTS))
     # A run (or month) cut by the period has fewer days than the others: it is drawn at its
     # daily average × a whole run's days, so the sparkline does not dive at either end.
-    if period.days <= DAILY_SPARK_DAYS:
-        covered = full = [1] * len(keys)
-        whole = [run] * len(range(0, len(keys), run))
-    else:
+    starts = range(0, len(keys), run)
+    if period.days <= DAILY_SPARK_DAYS:  # a key is a day: a run is ``run`` days, the last fewer
+        days = [len(keys[i : i + run]) for i in starts]
+        whole = [run for _ in starts]
+    else:  # a key is a month: the period may cut the first and the last
         full = [(next_month(key) - key).days for key in keys]
         covered = [
             (min(next_month(key) - timedelta(days=1), period.end) - max(key, period.start)).days + 1
             for key in keys
         ]
-        whole = [sum(full[i : i + run]) for i in range(0, len(keys), run)]
-    days = [sum(covered[i : i + run]) for i in range(0, len(keys), run)]
+        days = [sum(covered[i : i + run]) for i in starts]
+        whole = [sum(full[i : i + run]) for i in starts]
     for row in rows:
         if row.location is None:
             continue

@@ -68,7 +68,7 @@ class Span:
     @property
     def partial(self) -> bool:
         """Cut by the period (fewer days than its week or month), or today so far."""
-        return self.today or self.days < self.length
+        return self.today or not self.whole
 
     @property
     def coverage(self) -> str:

@@ -52,7 +52,7 @@ def report_context(
                 "key": key,
                 "label": CATALOGUE[key].label,
                 "value": display.figure(key, overview.figures.value(key), currency),
-                "change": change_text(changes.get(key)),
+                "change": display.change(changes.get(key))[1],
             }
             for key in HEADLINE
         ]
@@ -82,17 +82,6 @@ def report_context(
                 reverse("campaigns:overview", args=[location.slug]) + period.query
             ),
         }
-
-
-def change_text(value) -> str:
-    """The change against the previous period in words a text part can carry: "▲ 12.0 %"; a
-    change that rounds to 0.0 % has no arrow."""
-    if value is None:
-        return "—"
-    shown = display.percent(abs(value))
-    if shown == display.percent(0):
-        return shown
-    return f"{'▲' if value > 0 else '▼'} {shown}"
 
 
 def campaign_row(report: CampaignReport, currency: str, period: Period) -> dict:

@@ -77,18 +77,16 @@ def change(value, key, reason=""):
             why,
             why,
         )
-    value = Decimal(value)
-    if display.percent(abs(value)) == display.percent(Decimal(0)):
+    direction, text = display.change(Decimal(value))
+    if direction is None:
         return format_html(
-            '<span class="change flat" title="against the previous period">{}</span>', "0.0 %"
+            '<span class="change flat" title="against the previous period">{}</span>', text
         )
-    up = value > 0
     return format_html(
-        '<span class="change {} {}" title="against the previous period">{} {}</span>',
-        "up" if up else "down",
-        metric(key).tone(value),
-        "▲" if up else "▼",
-        display.percent(abs(value)),
+        '<span class="change {} {}" title="against the previous period">{}</span>',
+        direction,
+        metric(key).tone(Decimal(value)),
+        text,
     )
 
 
