@@ -26,6 +26,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 
+from campaigns import versions
 from campaigns.analytics.figures import SUM_DECIMAL
 from campaigns.metrics import CENT
 from campaigns.models import (
@@ -88,6 +89,7 @@ def refresh(location_id: int, days: Iterable[tuple[int, date]]) -> None:
             ).delete()
         _refresh_lifetimes(location_id, campaign_ids)
         refresh_location_months(location_id, {month for _, month in months})
+        versions.bump([location_id])
 
 
 def _refresh_lifetimes(location_id: int, campaign_ids: list[int]) -> None:

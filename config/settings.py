@@ -218,6 +218,13 @@ ALERT_NO_DATA_DAYS = env.int("ALERT_NO_DATA_DAYS", default=3)
 # Invitations to a location (Members page): how many days the e-mailed link stays valid.
 INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
 
+# Caches: the default cache holds the pages' computed figures (keyed by each location's data
+# version, so a write is seen at once), the signed-in user's memberships and the API rate
+# counts. Local memory by default: one cache per process. With several server processes or
+# hosts, point CACHE_URL at a shared cache, e.g. redis://127.0.0.1:6379/1 (django-environ's
+# URL forms; Redis needs the `redis` package).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+
 # API rate limit: each token may make API_RATE_LIMIT_REQUESTS requests per
 # API_RATE_LIMIT_WINDOW seconds (then 429 with Retry-After), counted in the cache named by
 # API_RATE_LIMIT_CACHE. CACHES is Django's default, local memory: one count per process. With

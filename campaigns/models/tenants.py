@@ -34,6 +34,10 @@ class Location(models.Model):
         validators=[RegexValidator(r"^[A-Z]{3}$", "Use a three-letter ISO code such as USD.")],
     )
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    #: Raised by one, inside the writing transaction, by every write that can change a figure
+    #: of the location (``campaigns.versions``): the pages' cached figures are keyed by it.
+    #: ``save`` never writes it (a form holding an older value must not set it back).
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -51,6 +55,15 @@ class Location(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [
+                f.name
+                for f in self._meta.concrete_fields
+                if not f.primary_key and f.name != "data_version"
+            ]
+        super().save(*args, **kwargs)
 
     def today(self) -> date:
         """The calendar date now in the location's time zone."""
