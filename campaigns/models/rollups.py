@@ -1,8 +1,10 @@
-"""Rollups of the daily rows: each campaign's sums per calendar month and over its whole life.
+"""Rollups of the daily rows: each campaign's sums per calendar month and over its whole life,
+and each location's per calendar month and per day.
 
 They exist so a page's cost grows with what it shows (campaigns × months), not with the days
 stored: a period is answered as its whole months from ``MonthlyMetric`` (per location:
-``LocationMonthlyMetric``) plus its partial months at the ends from the daily rows, and pacing's
+``LocationMonthlyMetric``) plus its partial months at the ends from the daily rows (per
+location: ``LocationDailyMetric``, one row a day however many campaigns), and pacing's
 lifetime sums (and "all time" for a campaign whose days all lie in it) come from
 ``LifetimeMetric``.
 
@@ -22,23 +24,20 @@ from campaigns.models.campaign import Campaign
 from campaigns.models.tenants import Location
 from campaigns.tenancy import ScopedManager
 
-__all__ = ["LifetimeMetric", "LocationMonthlyMetric", "MonthlyMetric"]
+__all__ = ["LifetimeMetric", "LocationDailyMetric", "LocationMonthlyMetric", "MonthlyMetric"]
 
 #: Sums of many days: counts past a 32-bit integer, money past the 14 digits of a single day.
 SUM_MONEY = {"max_digits": 20, "decimal_places": 2, "default": Decimal("0")}
 
 
-class Sums(models.Model):
-    """The daily numbers summed: the same field names as ``DailyMetric``."""
+class Numbers(models.Model):
+    """The daily numbers summed: the same field names as ``DailyMetric``, and how many daily
+    rows are summed."""
 
     location = models.ForeignKey(
         Location, on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    #: How many daily rows are summed, and the first and last of their dates: a period that
-    #: cuts a month holds all of that month's recorded days when they lie between these.
     days = models.PositiveIntegerField(default=0)
-    first_date = models.DateField()
-    last_date = models.DateField()
     impressions = models.BigIntegerField(default=0)
     clicks = models.BigIntegerField(default=0)
     leads = models.BigIntegerField(default=0)
@@ -53,6 +52,17 @@ class Sums(models.Model):
     class Meta:
         abstract = True
         base_manager_name = "objects"
+
+
+class Sums(Numbers):
+    """Numbers summed over many dates, with the first and last of them: a period that cuts a
+    month holds all of that month's recorded days when they lie between these."""
+
+    first_date = models.DateField()
+    last_date = models.DateField()
+
+    class Meta(Numbers.Meta):
+        abstract = True
 
 
 class Rollup(Sums):
@@ -113,3 +123,21 @@ class LocationMonthlyMetric(Sums):
 
     def __str__(self) -> str:
         return f"location {self.location_id} in {self.month:%Y-%m}"
+
+
+class LocationDailyMetric(Numbers):
+    """All of a location's daily rows of one date, summed: the days at a period's ends of the
+    portfolio (a location's figures, by location and without a campaign filter) are one row a
+    location and day, not one a campaign and day."""
+
+    date = models.DateField()
+
+    class Meta(Numbers.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["location", "date"], name="locationdailymetric_date_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"location {self.location_id} on {self.date:%Y-%m-%d}"
