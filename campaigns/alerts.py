@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns import versions
 from campaigns.alert_rules import rule_conditions
 from campaigns.analytics.judgement import has_ended
 from campaigns.analytics.reports import campaign_reports
@@ -149,6 +150,8 @@ def evaluate_alerts(location: Location, *, today: date | None = None) -> tuple[i
             resolved = (
                 Alert.objects.filter(pk__in=stopped).update(resolved_at=now) if stopped else 0
             )
+            if to_open or resolved:
+                versions.bump([location.pk])  # the portfolio counts a location's open alerts
             if to_open:
                 mail_after_commit(location.pk, now)
     return len(to_open), resolved

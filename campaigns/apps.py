@@ -8,7 +8,19 @@ class CampaignsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from campaigns import console_mail  # noqa: F401 (registers its deploy check)
+        from campaigns import (
+            console_mail,  # noqa: F401 (registers its deploy check)
+            versions,
+        )
+
+        versions.connect()
+
+        from django.db.models.signals import post_migrate
+
+        from campaigns import db_stats
+
+        # Every migrate (every deployment) refreshes the planner's statistics.
+        post_migrate.connect(db_stats.after_migrate, sender=self)
 
 
 class ScopedAdminConfig(admin_apps.AdminConfig):

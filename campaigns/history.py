@@ -24,6 +24,7 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from campaigns import versions
 from campaigns.models.history import Change, ImportBatch, Source
 
 CENT = Decimal("0.01")
@@ -200,9 +201,10 @@ def record(kind: str, written: Iterable[Written]) -> int:
         now.actor(),
         now.batch.pk if now.batch is not None else None,
     )
-    rows = []
+    rows, locations = [], set()
     for item in written:
         old, new = item.old, item.new
+        locations.add(item.location_id)
         if old is None and new is None:
             continue
         fields = differences(old, new)
@@ -228,6 +230,8 @@ def record(kind: str, written: Iterable[Written]) -> int:
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(_insert_sql(), rows)
+    # Every write of a campaign, a day or a funnel count passes here, in its transaction.
+    versions.bump(locations)
     return len(rows)
 
 

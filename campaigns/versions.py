@@ -13,8 +13,28 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.db.models import F
+
+
+def connect() -> None:
+    """Raise the version on the saves and deletes no other path records: a location's own
+    settings (time zone, currency, name) and an alert changed one at a time (the admin)."""
+    from django.db.models.signals import post_delete, post_save
+
+    from campaigns.models import Alert, Location
+
+    post_save.connect(_location_saved, sender=Location, dispatch_uid="versions-location")
+    for signal in (post_save, post_delete):
+        signal.connect(_alert_written, sender=Alert, dispatch_uid=f"versions-alert-{signal}")
+
+
+def _location_saved(sender, instance, created, **kwargs) -> None:
+    if not created:
+        bump([instance.pk])
+
+
+def _alert_written(sender, instance, **kwargs) -> None:
+    bump([instance.location_id])
 
 
 def bump(location_ids: Iterable[int]) -> None:
@@ -22,6 +42,5 @@ def bump(location_ids: Iterable[int]) -> None:
     from campaigns.models import Location
 
     ids = sorted({int(pk) for pk in location_ids if pk is not None})
-    if ids:
-        with transaction.atomic():
-            Location.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)
+    if ids:  # one statement: atomic on its own, and part of the caller's transaction
+        Location.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)

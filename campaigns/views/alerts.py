@@ -8,12 +8,14 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.generic import TemplateView, View
 
+from campaigns import versions
 from campaigns.alert_forms import AlertEmailForm
 from campaigns.models import Alert, AlertRule
 from campaigns.tenancy import LocationRequiredMixin, ManagerRequiredMixin, locations_for, scope
@@ -82,9 +84,11 @@ class AcknowledgeAlertView(ManagerRequiredMixin, View):
         if alert is None:
             messages.error(request, "That alert was not found in this location.")
         elif alert.acknowledged_at is None:
-            Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
-                acknowledged_at=timezone.now(), acknowledged_by=request.user
-            )
+            with transaction.atomic():
+                Alert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
+                    acknowledged_at=timezone.now(), acknowledged_by=request.user
+                )
+                versions.bump([self.location.pk])
             messages.success(request, f"Acknowledged: {alert.get_kind_display()}.")
         return inbox
 

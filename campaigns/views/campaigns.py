@@ -19,6 +19,7 @@ from campaigns.analytics.results import HEALTH_ORDER
 from campaigns.analytics.series import period_series
 from campaigns.forms import CampaignDetailsForm, DayForm, FunnelForm
 from campaigns.models import Campaign, DailyMetric, FunnelStage
+from campaigns.page_cache import CachedReportMixin
 from campaigns.periods import Period
 from campaigns.tenancy import LocationRequiredMixin, ManagerRequiredMixin
 from campaigns.views.base import HtmxPartialMixin, PeriodMixin, redirect
@@ -64,13 +65,15 @@ def list_totals(reports, period) -> PeriodFigures:
     return PeriodFigures(period, total, Metrics.of(total))
 
 
-class CampaignListView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateView):
+class CampaignListView(
+    LocationRequiredMixin, PeriodMixin, CachedReportMixin, HtmxPartialMixin, TemplateView
+):
     """Every campaign of the location with its figures for the period: filter and sort."""
 
     template_name = "campaigns/campaign_list.html"
     htmx_partial = "report"
 
-    def get_context_data(self, **kwargs):
+    def report_context(self) -> dict:
         params = self.request.GET
         query = params.get("q", "").strip()[:SEARCH_MAX_LENGTH]
         status = params.get("status", "")
@@ -86,7 +89,7 @@ class CampaignListView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Tem
         if query:
             campaigns = campaigns.filter(name__icontains=query)
         reports = sort_reports(campaign_reports(campaigns, self.period), sort)
-        return super().get_context_data(
+        return dict(
             reports=reports,
             totals=list_totals(reports, self.period),
             query=query,
@@ -104,7 +107,6 @@ class CampaignListView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, Tem
             ],
             figure_columns=FIGURE_COLUMNS,
             filtered=bool(status or channel or query),
-            **kwargs,
         )
 
 

@@ -48,6 +48,8 @@ def csv_response(filename: str, write: Callable[[exports.Writer], None]) -> Http
 class CampaignListCsvView(CampaignListView):
     """The campaign list as CSV, with the page's filters, sort and period."""
 
+    cache_report = False
+
     def render_to_response(self, context, **response_kwargs):
         return csv_response(
             csv_filename(self.location, "campaigns", self.period),
@@ -75,6 +77,8 @@ class CompareCsvView(CompareView):
 
 class ChannelsCsvView(ChannelsView):
     """The channel table as CSV, with its "All channels" total row."""
+
+    cache_report = False
 
     def render_to_response(self, context, **response_kwargs):
         return csv_response(
@@ -118,6 +122,8 @@ class CampaignReportView(CampaignDetailView):
 class PortfolioCsvView(PortfolioView):
     """The portfolio table as CSV: every location the search and filter select (all pages),
     in the page's order, then the totals; the same access and query string as the page."""
+
+    cache_report = False
 
     def get_context_data(self, **kwargs):
         query, rows = self.table()

@@ -16,6 +16,7 @@ from campaigns.analytics import portfolio
 from campaigns.analytics.locations import earliest_start, location_overview
 from campaigns.analytics.series import period_series
 from campaigns.models import Membership
+from campaigns.page_cache import CachedReportMixin
 from campaigns.tenancy import LocationRequiredMixin, locations_for
 from campaigns.views.base import HtmxPartialMixin, PeriodMixin
 
@@ -32,13 +33,16 @@ class HomeView(LoginRequiredMixin, View):
         return render(request, "campaigns/no_locations.html")
 
 
-class PortfolioView(LoginRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateView):
+class PortfolioView(
+    LoginRequiredMixin, PeriodMixin, CachedReportMixin, HtmxPartialMixin, TemplateView
+):
     """Every location of the user in one table: the period's figures with their change, a
     sparkline, budget use and campaign health; searchable, filterable, sortable, paginated.
     A constant number of queries however many locations (campaigns.analytics.portfolio)."""
 
     template_name = "campaigns/portfolio.html"
     htmx_partial = "report"
+    outer_keys = ("portfolio_alert_count",)
     paginate_by = 50
 
     def period_bounds(self):
@@ -54,13 +58,19 @@ class PortfolioView(LoginRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateV
         self.locations = list(locations)
         return super().get(request, *args, **kwargs)
 
+    def report_locations(self) -> list[tuple[object, ...]]:
+        return [
+            (loc.pk, loc.data_version, loc.today(), getattr(loc, "user_role", None))
+            for loc in self.locations
+        ]
+
     def table(self) -> tuple[portfolio.TableQuery, list[portfolio.PortfolioRow]]:
         """The query string's search, filter and sort, and the rows they select (all pages)."""
         query = portfolio.TableQuery.from_query(self.request.GET)
         rows = portfolio.portfolio_rows(self.locations, self.period)
         return query, query.apply(rows)
 
-    def get_context_data(self, **kwargs):
+    def report_context(self) -> dict:
         query, rows = self.table()
         # Every location's open alerts in one grouped query: the page's rows show theirs, the
         # header's badge the unacknowledged ones across all the user's locations.
@@ -71,7 +81,7 @@ class PortfolioView(LoginRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateV
         portfolio.fill_series(page_rows, self.period)
         for row in page_rows:
             row.open_alerts = alert_counts.get(row.location.pk, portfolio.AlertCounts()).open
-        return super().get_context_data(
+        return dict(
             rows=page_rows,
             page_obj=page,
             totals=portfolio.totals_rows(rows, self.period),
@@ -79,11 +89,16 @@ class PortfolioView(LoginRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateV
             columns=columns(query),
             figure_keys=portfolio.FIGURE_KEYS,
             risk_help=portfolio.MONEY_AT_RISK_HELP,
-            location_count=len(self.locations),
             roi_chart=charts.portfolio_roi_chart(page_rows),
-            new_location_url=new_location_url(self.request.user, self.locations),
             page_url=reverse("campaigns:portfolio"),
             portfolio_alert_count=sum(c.unacknowledged for c in alert_counts.values()),
+        )
+
+    def get_context_data(self, **kwargs):
+        # Outside the report, not cached with it: how many locations, who may add one.
+        return super().get_context_data(
+            location_count=len(self.locations),
+            new_location_url=new_location_url(self.request.user, self.locations),
             **kwargs,
         )
 
@@ -137,19 +152,20 @@ def new_location_url(user, locations) -> str | None:
         return None
 
 
-class OverviewView(LocationRequiredMixin, PeriodMixin, HtmxPartialMixin, TemplateView):
+class OverviewView(
+    LocationRequiredMixin, PeriodMixin, CachedReportMixin, HtmxPartialMixin, TemplateView
+):
     """A location's headline numbers, channels, best and worst campaigns, pacing and advice."""
 
     template_name = "campaigns/overview.html"
     htmx_partial = "report"
 
-    def get_context_data(self, **kwargs):
+    def report_context(self) -> dict:
         overview = location_overview(self.location, self.period)
-        return super().get_context_data(
+        return dict(
             overview=overview,
             # The location's points (days, weeks or months by the period's length) for the
             # sparkline in each headline card: one or two grouped queries.
             series=period_series([r.campaign.pk for r in overview.reports], self.period).spans,
             channel_chart=charts.channel_chart(overview.channels, self.location.currency),
-            **kwargs,
         )
