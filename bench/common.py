@@ -6,22 +6,31 @@ before anything that needs the app registry.
 
 * ``make_locations``, ``make_campaigns``, ``write_days`` and ``finish_load`` build the data:
   the daily rows are written raw (``executemany`` on SQLite, ``COPY`` on PostgreSQL; the ORM
-  would take far longer), then ``campaigns.rollups.rebuild()`` sums their rollups, as any raw
-  write of days must, and the planner's statistics are refreshed.
+  would take far longer), then ``manage.py rollups --rebuild`` does what the app does after a
+  raw write of days (sums their rollups, refreshes whatever statistics the app refreshes).
+  The bench runs no ANALYZE or VACUUM of its own: the database is left as the app leaves it,
+  and ``dbstate.database_state`` says what the planner has (sqlite_stat1, pg_stats).
 * ``Browser`` signs a user in and GETs whole pages through Django's test client (middleware,
   queries, Python, templates), as a manager's browser would.
 * ``measure`` times a page, best of ``REPEAT`` runs, with its query count and its SQL floor:
   the very SELECT statements the page ran, executed raw and fetched without the ORM, Python or
   templates. The floor is what the page can never be faster than; the page minus the floor is
-  what the Python and the templates cost.
+  what the Python and the templates cost. ``before`` (e.g. ``cache.clear``) runs, untimed,
+  before each run: the uncached figures.
+
+The cache is always local memory (never the CACHE_URL of the environment): ``cache.clear()``
+must empty the bench's own cache and nothing else.
 """
 
 from __future__ import annotations
 
+import atexit
+import io
 import logging
 import os
 import platform
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -37,9 +46,12 @@ sys.path.insert(0, str(ROOT))
 REPEAT = int(os.environ.get("BENCH_REPEAT", 3))
 
 _workdir = tempfile.mkdtemp(prefix="cpa-bench-")
+# The SQLite file of a full run is about a gigabyte: never left behind in /tmp.
+atexit.register(shutil.rmtree, _workdir, ignore_errors=True)
 os.environ["DATABASE_URL"] = os.environ.get(
     "BENCH_DATABASE_URL", f"sqlite:///{_workdir}/bench.sqlite3"
 )
+os.environ["CACHE_URL"] = "locmemcache://"
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("SECRET_KEY", "bench-only")
 
@@ -56,7 +68,6 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
-from campaigns import rollups  # noqa: E402
 from campaigns.models import Campaign, DailyMetric, Location, Membership  # noqa: E402
 from campaigns.tenancy import scopes_disabled  # noqa: E402
 
@@ -188,12 +199,13 @@ def write_days(campaigns: list[Campaign], days: int, today: date, *, seed: int =
     return written
 
 
-def finish_load(locations: list[Location]) -> None:
-    """After raw writes of days: sum the rollups again, then refresh the planner's statistics
-    (and, on PostgreSQL, the visibility map, so index-only scans are possible)."""
-    rollups.rebuild(*(loc.pk for loc in locations))
-    with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+def finish_load() -> None:
+    """After raw writes of days, what the app does after a bulk load, through its own path:
+    ``manage.py rollups --rebuild`` (the rollups summed again, and whatever statistics refresh
+    the app runs). No ANALYZE or VACUUM of the bench's own: a deployment has none; on
+    PostgreSQL, autovacuum may analyze the tables while the pages are measured, as it would
+    in a deployment (``dbstate.database_state`` reports it)."""
+    call_command("rollups", "--rebuild", stdout=io.StringIO())
 
 
 # --------------------------------------------------------------------- timing
@@ -251,14 +263,17 @@ def floor(statements: list[tuple[str, object]]) -> tuple[float, list[tuple[float
     return best_total or 0.0, ranked
 
 
-def measure_together(*reads, repeat: int = REPEAT) -> list[Measurement]:
+def measure_together(*reads, repeat: int = REPEAT, before=None) -> list[Measurement]:
     """Each of ``reads`` (callables) timed, best of ``repeat`` runs, with the statements its
-    last run sent and their floor. The reads take turns run by run, so that a change in the
-    machine's load hits them alike: the ratio of two is fairer than from separate runs."""
+    last run sent and their floor; ``before`` (a callable, e.g. ``cache.clear``) runs untimed
+    before each run. The reads take turns run by run, so that a change in the machine's load
+    hits them alike: the ratio of two is fairer than from separate runs."""
     best: list[float | None] = [None] * len(reads)
     statements: list[list[tuple[str, object]]] = [[] for _ in reads]
     for _ in range(repeat):
         for i, read in enumerate(reads):
+            if before is not None:
+                before()
             recorder = Recorder()
             with connection.execute_wrapper(recorder):
                 started = time.perf_counter()
@@ -273,8 +288,8 @@ def measure_together(*reads, repeat: int = REPEAT) -> list[Measurement]:
     return measurements
 
 
-def measure(read) -> Measurement:
-    return measure_together(read)[0]
+def measure(read, *, before=None) -> Measurement:
+    return measure_together(read, before=before)[0]
 
 
 class Browser:
@@ -289,8 +304,8 @@ class Browser:
         response = self.client.get(url, secure=True)
         assert response.status_code == 200, (url, response.status_code)
 
-    def measure(self, url: str) -> Measurement:
-        return measure(lambda: self.get(url))
+    def measure(self, url: str, *, before=None) -> Measurement:
+        return measure(lambda: self.get(url), before=before)
 
 
 def page_settings():

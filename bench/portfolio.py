@@ -39,7 +39,7 @@ def main() -> None:
     user = common.make_user("bench-manager", locations)
     campaigns = common.make_campaigns(locations, CAMPAIGNS, DAYS, today)
     rows = common.write_days(campaigns, DAYS, today)
-    common.finish_load(locations)
+    common.finish_load()
     built = time.perf_counter() - started
 
     reads = [
