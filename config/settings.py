@@ -224,6 +224,9 @@ INVITATION_MAX_AGE_DAYS = env.int("INVITATION_MAX_AGE_DAYS", default=7)
 # hosts, point CACHE_URL at a shared cache, e.g. redis://127.0.0.1:6379/1 (django-environ's
 # URL forms; Redis needs the `redis` package).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# How long a page's cached report is kept at most (seconds; 0 turns the page cache off). A
+# write shows at once whatever this is: the key holds the location's data version.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 
 # API rate limit: each token may make API_RATE_LIMIT_REQUESTS requests per
 # API_RATE_LIMIT_WINDOW seconds (then 429 with Retry-After), counted in the cache named by
