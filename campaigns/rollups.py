@@ -1,9 +1,10 @@
-"""Keeping the rollups (``MonthlyMetric``, ``LifetimeMetric``, ``LocationMonthlyMetric``)
-equal to the daily rows.
+"""Keeping the rollups (``MonthlyMetric``, ``LifetimeMetric``, ``LocationMonthlyMetric``,
+``LocationDailyMetric``) equal to the daily rows.
 
 A write of daily rows calls ``refresh`` with the (campaign, day)s it touched, inside its own
 transaction: the months those days fall in are summed again from the daily rows, then the
-lifetime totals of their campaigns and the location's totals of those months from the months.
+lifetime totals of their campaigns and the location's totals of those months from the months,
+and the location's totals of each day of those months from the daily rows.
 Recomputing (not adding differences) keeps them exact whatever the write did — insert,
 replace, move a day, delete — and on PostgreSQL the location's row is locked first, so two
 writes to one location at once cannot each sum without the other's days.
@@ -12,6 +13,7 @@ writes to one location at once cannot each sum without the other's days.
 call ``refresh``; a raw statement, like the import's upsert, calls it itself. ``rebuild``
 recomputes every rollup of some locations (``manage.py rollups --rebuild``); ``differences``
 lists where they disagree with the daily rows (``manage.py rollups --check``, and the tests).
+After a rebuild, the database's planner statistics are refreshed (``db_stats``).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from django.db import transaction
 from django.db.models import Count, Max, Min, Q, Sum
 from django.db.models.functions import TruncMonth
 
-from campaigns import versions
+from campaigns import db_stats, versions
 from campaigns.analytics.figures import SUM_DECIMAL
 from campaigns.metrics import CENT
 from campaigns.models import (
@@ -35,6 +37,7 @@ from campaigns.models import (
     DailyMetric,
     LifetimeMetric,
     Location,
+    LocationDailyMetric,
     LocationMonthlyMetric,
     MonthlyMetric,
 )
@@ -42,6 +45,8 @@ from campaigns.periods import month_of, next_month
 from campaigns.tenancy import scope, scopes_disabled
 
 ROLLUP_FIELDS = ("days", "first_date", "last_date", *DAILY_NUMBER_FIELDS)
+#: A location's day sums no first and last date: it is one date.
+DAY_FIELDS = ("days", *DAILY_NUMBER_FIELDS)
 
 
 def _sums(days: str) -> dict:
@@ -49,9 +54,16 @@ def _sums(days: str) -> dict:
     date, and every daily number summed."""
     of_days = days == "count"
     return {
-        "days": Count("id") if of_days else Sum("days"),
         "first_date": Min("date" if of_days else "first_date"),
         "last_date": Max("date" if of_days else "last_date"),
+        **_day_sums(days),
+    }
+
+
+def _day_sums(days: str = "count") -> dict:
+    """How many days, and every daily number summed (of daily rows or of rollups)."""
+    return {
+        "days": Count("id") if days == "count" else Sum("days"),
         **{
             name: Sum(name, output_field=SUM_DECIMAL) if name in DAILY_MONEY_FIELDS else Sum(name)
             for name in DAILY_NUMBER_FIELDS
@@ -89,7 +101,6 @@ def refresh(location_id: int, days: Iterable[tuple[int, date]]) -> None:
             ).delete()
         _refresh_lifetimes(location_id, campaign_ids)
         refresh_location_months(location_id, {month for _, month in months})
-        versions.bump([location_id])
 
 
 def _refresh_lifetimes(location_id: int, campaign_ids: list[int]) -> None:
@@ -111,8 +122,9 @@ def _lock(location_id: int) -> None:
 
 
 def refresh_location_months(location_id: int, months: set[date]) -> None:
-    """Sum again these months of the location from its campaigns' monthly rollups (also after
-    campaigns are deleted: their rollups go with them, the location's stay)."""
+    """Sum again these months of the location from its campaigns' monthly rollups, and each of
+    their days from the daily rows (also after campaigns are deleted: their rollups go with
+    them, the location's stay)."""
     if not months:
         return
     # The same lock as ``refresh`` (taken again inside it, a no-op): a campaign deleted while
@@ -127,9 +139,34 @@ def refresh_location_months(location_id: int, months: set[date]) -> None:
     }
     _write(LocationMonthlyMetric, location_id, found, ["location", "month"])
     LocationMonthlyMetric.objects.filter(month__in=months - set(found)).delete()
+    for first, end in _runs(months):
+        days = {
+            row["date"]: row
+            for row in DailyMetric.objects.filter(date__gte=first, date__lt=end)
+            .values("date")
+            .annotate(**_day_sums())
+            .order_by()
+        }
+        _write(LocationDailyMetric, location_id, days, ["location", "date"], DAY_FIELDS)
+        LocationDailyMetric.objects.filter(date__gte=first, date__lt=end).exclude(
+            date__in=list(days)
+        ).delete()
 
 
-def _write(model, location_id: int, found: dict, unique_fields: list[str]) -> None:
+def _runs(months: set[date]) -> list[tuple[date, date]]:
+    """Consecutive months as runs of days: (first day, first day after)."""
+    runs: list[tuple[date, date]] = []
+    for month in sorted(months):
+        if runs and runs[-1][1] == month:
+            runs[-1] = (runs[-1][0], next_month(month))
+        else:
+            runs.append((month, next_month(month)))
+    return runs
+
+
+def _write(
+    model, location_id: int, found: dict, unique_fields: list[str], fields=ROLLUP_FIELDS
+) -> None:
     """Upsert the rollup rows of ``found`` (each a dict of the grouped values)."""
     if not found:
         return
@@ -137,13 +174,14 @@ def _write(model, location_id: int, found: dict, unique_fields: list[str]) -> No
         [model(location_id=location_id, **row) for row in found.values()],
         update_conflicts=True,
         unique_fields=unique_fields,
-        update_fields=list(ROLLUP_FIELDS),
+        update_fields=list(fields),
         batch_size=500,
     )
 
 
 def rebuild(*location_ids: int) -> None:
-    """Recompute every rollup of these locations (of all locations when none is given)."""
+    """Recompute every rollup of these locations (of all locations when none is given), then
+    refresh the planner's statistics (a rebuild rewrites whole tables)."""
     with scopes_disabled():
         if not location_ids:
             location_ids = tuple(
@@ -156,10 +194,15 @@ def rebuild(*location_ids: int) -> None:
             MonthlyMetric.objects.all().delete()
             LifetimeMetric.objects.all().delete()
             LocationMonthlyMetric.objects.all().delete()
+            LocationDailyMetric.objects.all().delete()
             days = DailyMetric.objects.annotate(month=TruncMonth("date")).values_list(
                 "campaign_id", "month"
             )
             refresh(location_id, set(days.distinct().order_by()))
+            # Writes of days raise the version through the history they record; a rebuild
+            # records none, and may correct what the pages showed.
+            versions.bump([location_id])
+    db_stats.refresh_statistics()
 
 
 def _cents(rows: dict) -> dict:
@@ -178,11 +221,13 @@ def differences(*location_ids: int) -> list[str]:
         days = DailyMetric.objects.all()
         months, lifetimes = MonthlyMetric.objects.all(), LifetimeMetric.objects.all()
         locations = LocationMonthlyMetric.objects.all()
+        location_days = LocationDailyMetric.objects.all()
         if location_ids:
             days = days.filter(location__in=location_ids)
             months = months.filter(location__in=location_ids)
             lifetimes = lifetimes.filter(location__in=location_ids)
             locations = locations.filter(location__in=location_ids)
+            location_days = location_days.filter(location__in=location_ids)
         expected_months = {
             (row.pop("campaign_id"), row.pop("month")): row
             for row in days.annotate(month=TruncMonth("date"))
@@ -212,10 +257,19 @@ def differences(*location_ids: int) -> list[str]:
             (row.pop("location_id"), row.pop("month")): row
             for row in locations.values("location_id", "month", *ROLLUP_FIELDS)
         }
+        expected_days = {
+            (row.pop("location_id"), row.pop("date")): row
+            for row in days.values("location_id", "date").annotate(**_day_sums()).order_by()
+        }
+        stored_days = {
+            (row.pop("location_id"), row.pop("date")): row
+            for row in location_days.values("location_id", "date", *DAY_FIELDS)
+        }
     for label, expected, stored in (
         ("month", _cents(expected_months), stored_months),
         ("lifetime", _cents(expected_lifetimes), stored_lifetimes),
         ("location month", _cents(expected_locations), stored_locations),
+        ("location day", _cents(expected_days), stored_days),
     ):
         for key in sorted(set(expected) | set(stored), key=str):
             if expected.get(key) != stored.get(key):

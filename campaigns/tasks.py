@@ -12,6 +12,7 @@ import logging
 from django.db import transaction
 from django.tasks import task
 
+from campaigns import db_stats
 from campaigns.alerts import evaluate_alerts
 from campaigns.models import Campaign, Location
 from campaigns.tenancy import scope
@@ -30,6 +31,7 @@ def run_daily_checks(location_id: int) -> int:
     with scope(location):
         checked = Campaign.objects.active().count()
         opened, resolved = evaluate_alerts(location)
+    db_stats.refresh_statistics(light=True)  # after the checks' reads: see campaigns.db_stats
     logger.info(
         "Daily checks for %s: %d active campaign(s) checked, %d alert(s) opened, %d resolved",
         location.slug,

@@ -4,11 +4,12 @@ Everything is computed for all the user's locations with grouped aggregate queri
 query per location, so the portfolio answers in a constant number of queries:
 
 1. the campaigns of the locations (for their budgets and health);
-2. the period's and the previous period's sums, GROUP BY location: the days at the periods'
-   ends from the daily rows, their whole months from the monthly rollups (one query each);
+2. the period's and the previous period's sums, GROUP BY location, in one statement: their whole
+   months from the locations' monthly rollups, the days of the months they cut from the
+   locations' daily rollups;
 3. each campaign's lifetime sums: its row of the lifetime rollup (the inputs of health);
-4. (for the rows of one page only) the spend and revenue series, GROUP BY location and day,
-   or over long periods GROUP BY location and month (rollups and ends);
+4. (for the rows of one page only) the spend and revenue series: the locations' daily rollups
+   (one row a location and day), or over long periods GROUP BY location and month (rollups);
 5. (the page, not the CSV) the open alerts, GROUP BY location.
 
 Sorting, searching and the "needs attention" filter work on those rows in Python, so a page
@@ -31,13 +32,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from math import ceil
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 
 from campaigns import catalogue
 from campaigns import metrics as m
 from campaigns.analytics import judgement
 from campaigns.analytics.figures import (
-    SUM_DECIMAL,
     Metrics,
     PeriodFigures,
     Totals,
@@ -48,7 +48,7 @@ from campaigns.analytics.figures import (
     monthly_totals,
 )
 from campaigns.analytics.results import AHEAD, BEHIND, ON_TRACK, OVER_BUDGET, TargetProgress
-from campaigns.models import Alert, Campaign, DailyMetric, Location
+from campaigns.models import Alert, Campaign, Location, LocationDailyMetric
 from campaigns.periods import Period, months_of, next_month
 from campaigns.tenancy import scope
 
@@ -218,9 +218,9 @@ def portfolio_rows(
 
 def fill_series(rows: list[PortfolioRow], period: Period) -> None:
     """Give each row its spend and revenue over the period in at most SPARK_POINTS points:
-    runs of days summed (one query grouped by location and day) or, over periods longer than
-    DAILY_SPARK_DAYS, runs of calendar months (from the monthly rollups, so the cost does not
-    grow with the days stored)."""
+    runs of days summed (one query of the locations' daily rollups) or, over periods longer
+    than DAILY_SPARK_DAYS, runs of calendar months (from the monthly rollups, so the cost does
+    not grow with the days stored)."""
     ids = [row.location.pk for row in rows if row.location is not None]
     if not ids:
         return
@@ -229,16 +229,10 @@ def fill_series(rows: list[PortfolioRow], period: Period) -> None:
         found: dict[int, dict[date, tuple[Decimal, Decimal]]] = defaultdict(dict)
         if period.days <= DAILY_SPARK_DAYS:
             keys = [period.start + timedelta(days=n) for n in range(period.days)]
-            for row in (
-                DailyMetric.objects.filter(in_period(period))
-                .values("location_id", "date")
-                .annotate(
-                    spend=Sum("spend", output_field=SUM_DECIMAL),
-                    revenue=Sum("revenue", output_field=SUM_DECIMAL),
-                )
-                .order_by()
-            ):
-                found[row["location_id"]][row["date"]] = (row["spend"], row["revenue"])
+            for location_id, day, spend, revenue in LocationDailyMetric.objects.filter(
+                in_period(period)
+            ).values_list("location_id", "date", "spend", "revenue"):
+                found[location_id][day] = (spend, revenue)
         else:
             keys = months_of(period)
             for (location_id, month), totals in monthly_totals("location_id", period).items():

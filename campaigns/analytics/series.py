@@ -18,10 +18,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F
-from django.db.models.functions import TruncWeek
-
-from campaigns.analytics.figures import Metrics, Totals, in_period, monthly_totals, sums
+from campaigns.analytics import statements
+from campaigns.analytics.figures import Metrics, Totals, monthly_totals
 from campaigns.catalogue import Unit, metric
 from campaigns.metrics import CENT
 from campaigns.models import DailyMetric
@@ -151,8 +149,10 @@ class Series:
 
 def period_series(campaign_ids: list[int], period: Period) -> Series:
     """The period's points for these campaigns (summed over them), zeros where nothing was
-    recorded: one grouped query of the days (by day or ISO week), or for months two (the whole
-    months from the rollups, the days of the period's two partial months)."""
+    recorded: one grouped statement of the days, by day or by ISO week (an integer week number
+    of built-in SQL, never a Python function per row: ``statements.day_rows``), or for months
+    one of the rollups (``figures.monthly_totals``: the whole months from the rollups, the days
+    of the period's cut months)."""
     unit = unit_for(period)
     found: dict[date, Totals] = {}
     if unit == MONTH:
@@ -161,15 +161,11 @@ def period_series(campaign_ids: list[int], period: Period) -> Series:
             found[month] = found.get(month, Totals()) + totals
         firsts = months_of(period)
     else:
-        point = F("date") if unit == DAY else TruncWeek("date")
-        rows = (
-            DailyMetric.objects.filter(campaign__in=campaign_ids)
-            .filter(in_period(period))
-            .values(point=point)
-            .annotate(**sums(""))
-            .order_by()
-        )
-        found = {row["point"]: Totals.from_values(row) for row in rows}
+        rows = statements.day_rows(period, unit, statements.Filter(campaigns=tuple(campaign_ids)))
+        found = {
+            point: Totals.from_values(dict(zip(DailyMetric.NUMBER_FIELDS, numbers, strict=True)))
+            for point, numbers in rows.items()
+        }
         step = timedelta(days=1 if unit == DAY else 7)
         first, firsts = _bounds(unit, period.start)[0], []
         while first <= period.end:

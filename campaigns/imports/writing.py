@@ -16,7 +16,7 @@ from itertools import repeat
 from django.core.exceptions import ValidationError
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connection, connections, transaction
 
-from campaigns import history, rollups
+from campaigns import db_stats, history, rollups
 from campaigns.imports.creating import PAST_CAMPAIGN_DAYS, new_campaign
 from campaigns.imports.planning import ImportPlan, plan_import
 from campaigns.imports.reading import ImportRefused, ParsedFile, plural
@@ -178,6 +178,7 @@ def _write(
                 # again (one (campaign, day) per month is enough: refresh sums whole months),
                 # and record its history here.
                 rollups.refresh(location.pk, _months(rows, days))
+                db_stats.after_large_write(len(rows))
                 _record_days(location, rows, days, created)
             evaluate_after_commit(location.pk)
     except IntegrityError:
