@@ -1,9 +1,11 @@
-"""Check or rebuild the rollups (monthly and lifetime sums of the daily rows).
+"""Check or rebuild the rollups (monthly and lifetime sums of the daily rows, and each
+location's monthly and daily sums).
 
 Every write keeps them equal to the days, in its own transaction; this command is for after a
 raw SQL fix or a restore of the daily table alone: ``manage.py rollups --check`` compares them
 with the days (exit status 1 and a line per difference when they disagree), ``--rebuild``
-recomputes them, for every location or those named with ``--location SLUG``.
+recomputes them, for every location or those named with ``--location SLUG``, then refreshes the
+database planner's statistics (``campaigns.db_stats``).
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -14,8 +16,9 @@ from campaigns.models import Location
 
 class Command(BaseCommand):
     help = (
-        "Compare the monthly and lifetime rollups with the daily rows (--check, the default) "
-        "or recompute them (--rebuild), for all locations or each --location SLUG."
+        "Compare the rollups (monthly, lifetime, location months and days) with the daily rows "
+        "(--check, the default) or recompute them and refresh the planner's statistics "
+        "(--rebuild), for all locations or each --location SLUG."
     )
 
     def add_arguments(self, parser):
@@ -36,7 +39,9 @@ class Command(BaseCommand):
         where = "the named locations" if ids else "every location"
         if rebuild:
             rollups.rebuild(*ids)
-            self.stdout.write(f"Rebuilt the rollups of {where} from the daily rows.")
+            self.stdout.write(
+                f"Rebuilt the rollups of {where} from the daily rows; refreshed the statistics."
+            )
             return
         found = rollups.differences(*ids)
         for line in found:
