@@ -1,8 +1,9 @@
 """Background tasks (django.tasks). Each runs inside the scope of the location it is for.
 
-Enqueued by the scheduler (campaigns.scheduling), a write (alerts) or a large import
-(campaigns.imports.jobs), and run by the worker (`manage.py db_worker`),
-or in-process by `manage.py run_scheduler --sync`. Arguments are plain ids (JSON), never models.
+Enqueued by the scheduler (campaigns.scheduling), a write (alerts), a large import
+(campaigns.imports.jobs) or a large undo (campaigns.undo_jobs), and run by the worker
+(`manage.py db_worker`), or in-process by `manage.py run_scheduler --sync`. Arguments are plain
+ids (JSON), never models.
 """
 
 from __future__ import annotations
@@ -82,3 +83,11 @@ def commit_import_job(location_id: int, job_id: int, create_missing: bool, chann
     return jobs.commit(
         location_id=location_id, job_id=job_id, create_missing=create_missing, channel=channel
     )
+
+
+@task
+def undo_batch_job(location_id: int, job_id: int) -> str:
+    """Undo a large import batch (campaigns.undo_jobs): the job's final state."""
+    from campaigns import undo_jobs  # it imports campaigns.undo, which imports this module
+
+    return undo_jobs.run(location_id=location_id, job_id=job_id)

@@ -3,10 +3,14 @@ every day it replaced gets back the numbers it had, and every campaign it create
 when nothing else refers to it. All or nothing, in one transaction; refused, changing nothing,
 when a later write touched one of its days (or deleted one of its campaigns), or when the batch
 was already undone. The undo's own writes are recorded in the history, through "undo", in the
-same batch."""
+same batch.
+
+An undo of more rows than ``IMPORT_BACKGROUND_ROWS`` is run by the background worker instead of in
+the request (``campaigns.undo_jobs``): the same ``undo_batch``, told where it is by ``progress``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -73,6 +77,12 @@ class UndoResult:
         return text + "."
 
 
+def rows_to_undo(batch: ImportBatch) -> int:
+    """The days an undo of the batch changes (those it added, removed; those it replaced,
+    restored), known before undoing it."""
+    return batch.added + batch.replaced
+
+
 def _own_changes(batch: ImportBatch):
     """The batch's own changes (not those of its undo)."""
     return Change.objects.filter(location_id=batch.location_id, batch=batch).exclude(
@@ -107,8 +117,11 @@ def later_changes(batch: ImportBatch, limit: int = SHOWN) -> list[Change]:
         return found
 
 
-def undo_batch(batch: ImportBatch, *, user=None) -> UndoResult:
-    """Undo the batch, all or nothing (see the module); raises UndoRefused."""
+def undo_batch(
+    batch: ImportBatch, *, user=None, progress: Callable[[int], None] | None = None
+) -> UndoResult:
+    """Undo the batch, all or nothing (see the module); raises UndoRefused. ``progress`` is told
+    the days undone so far after each statement (written, not yet committed)."""
     location_id = batch.location_id
     with scope(location_id), transaction.atomic():
         # Writes of days lock the location first (campaigns.rollups): so does the undo, so that
@@ -128,7 +141,7 @@ def undo_batch(batch: ImportBatch, *, user=None) -> UndoResult:
         with history.acting(
             Source.UNDO, user=user, token=outer.token, name=outer.name, batch=batch
         ) as acting:
-            removed, restored = _restore_days(batch)
+            removed, restored = _restore_days(batch, progress or _ignore)
             removed_names, kept = _remove_created_campaigns(batch)
         batch.undone_at = timezone.now()
         batch.undone_by_id = acting.user_id()
@@ -138,7 +151,11 @@ def undo_batch(batch: ImportBatch, *, user=None) -> UndoResult:
     return UndoResult(batch, removed, restored, removed_names, kept)
 
 
-def _restore_days(batch: ImportBatch) -> tuple[int, int]:
+def _ignore(done: int) -> None:
+    pass
+
+
+def _restore_days(batch: ImportBatch, progress: Callable[[int], None]) -> tuple[int, int]:
     """Remove the days the batch added; give the days it replaced their numbers back. A few
     bulk statements of CHUNK days each, through DailyMetric's queryset (which records their
     history and sums their months again): a queryset delete by primary key, and an upsert of
@@ -157,8 +174,11 @@ def _restore_days(batch: ImportBatch) -> tuple[int, int]:
             replaced[(campaign_id, day)] = fields
     doomed = _stored_days(batch, added).values_list("pk", "campaign_id", "date")
     doomed = [pk for pk, *key in doomed.iterator(chunk_size=5000) if tuple(key) in added]
+    done = 0
     for chunk in _chunks(sorted(doomed)):
         DailyMetric.objects.filter(pk__in=chunk).delete()
+        done += len(chunk)
+        progress(done)
     stored = {
         (row.campaign_id, row.date): row
         for row in _stored_days(batch, replaced.keys()).iterator(chunk_size=5000)
@@ -176,6 +196,8 @@ def _restore_days(batch: ImportBatch) -> tuple[int, int]:
             unique_fields=["location", "campaign", "date"],
             update_fields=list(DailyMetric.NUMBER_FIELDS),
         )
+        done += len(chunk)
+        progress(done)
     return len(added), len(replaced)
 
 

@@ -395,6 +395,13 @@ TABLE: dict[str, Expect] = {
         ok={"GET": 405, "POST": Redirect("campaigns:batch", htmx=True)},
         mixed={"GET": 405, "POST": 404},
     ),
+    # The worker's undo of a large batch (issue 20): a batch it never undid sends to its page.
+    "l/<slug:slug>/imports/batches/<int:pk>/undo/progress/": Expect(
+        MANAGER,
+        fill={"slug": LOCATION, "pk": "import batch"},
+        ok={"GET": Redirect("campaigns:batch", htmx=True), "POST": 405},
+        mixed={"GET": 404, "POST": 405},
+    ),
     # The health check of load balancers and the load test (issue 11): no data, no login.
     "healthz": Expect(PUBLIC, ok={"GET": 200, "POST": 405}),
     # An invitation link that is not valid: 400 for anybody, signed in or not.

@@ -74,7 +74,7 @@ def in_background(staged: staging.StagedUpload) -> bool:
 def job_for(token: str, *, location, user) -> ImportJob | None:
     """The job of this staged upload's token, if it is this user's in this location."""
     with scope(location):
-        jobs = ImportJob.objects.select_related("batch")
+        jobs = ImportJob.objects.select_related("batch").filter(kind=ImportJob.Kind.IMPORT)
         return jobs.filter(location=location, token=token, user=user.pk).first()
 
 
@@ -132,12 +132,14 @@ def cancel(token: str, *, location, user) -> None:
 
 def clear_stale(age: timedelta) -> tuple[int, int]:
     """For ``manage.py clear_stale_imports``: end as failed, with what happened, every running
-    job of any location whose row has not moved for STALLED_AFTER (its worker died), and delete
-    the jobs older than ``age`` (their staged files are deleted by the same command). Returns
-    (jobs failed, jobs deleted)."""
+    import of any location whose row has not moved for STALLED_AFTER (its worker died; undos:
+    ``campaigns.undo_jobs.clear_stale``), and delete the jobs, undos too, older than ``age``
+    (their staged files are deleted by the same command). Returns (jobs failed, jobs deleted)."""
     now = timezone.now()
     with scopes_disabled():
-        stalled = ImportJob.objects.filter(updated_at__lt=now - STALLED_AFTER)
+        stalled = ImportJob.objects.filter(
+            kind=ImportJob.Kind.IMPORT, updated_at__lt=now - STALLED_AFTER
+        )
         failed = 0
         for state, message in (
             (State.QUEUED, STALLED_QUEUED),

@@ -1,8 +1,9 @@
-"""Imports of large files done by the background worker: ``ImportJob``, the state of one.
+"""Imports and undos done by the background worker: ``ImportJob``, the state of one.
 
 The upload page hands a file above ``IMPORT_BACKGROUND_ROWS`` lines to the worker
-(``campaigns.imports.jobs``); its page polls this row, so it shows where the import is after a
-reload, from any tab. The staged file itself waits in ``campaigns.imports.staging`` under
+(``campaigns.imports.jobs``), and a batch's page an undo of more rows than that
+(``campaigns.undo_jobs``); their pages poll this row, so they show where the job is after a
+reload, from any tab. The staged file of an import waits in ``campaigns.imports.staging`` under
 ``token``.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.models.history import ImportBatch
@@ -20,14 +22,19 @@ __all__ = ["ImportJob"]
 
 
 class ImportJob(models.Model):
-    """One large upload read, previewed and committed by the worker."""
+    """One large upload read, previewed and committed by the worker; or one large import
+    batch undone by it (``kind``)."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", "Import of a file"
+        UNDO = "undo", "Undo of an import batch"
 
     class State(models.TextChoices):
         QUEUED = "queued", "Waiting for the worker"
         READING = "reading", "Reading the file"
         PREVIEWED = "previewed", "Previewed"
         COMMITTING = "committing", "Writing"
-        DONE = "done", "Imported"
+        DONE = "done", "Done"
         FAILED = "failed", "Failed"
 
     #: States in which the worker has something left to do: the page keeps polling.
@@ -44,8 +51,11 @@ class ImportJob(models.Model):
         related_name="+",
         db_index=False,
     )
-    #: The staged upload's token (campaigns.imports.staging), also the key of the job's URL.
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.IMPORT)
+    #: The staged upload's token (campaigns.imports.staging), also the key of the job's URL; an
+    #: undo's is random (the key of its progress while it runs).
     token = models.CharField(max_length=64)
+    #: The file imported; for an undo, the file of the batch undone.
     file_name = models.CharField(max_length=255)
     state = models.CharField(max_length=12, choices=State.choices, default=State.QUEUED)
     #: Bytes to read: the file's size once per pass (encoding, then rows; a third pass for a
@@ -54,8 +64,11 @@ class ImportJob(models.Model):
     bytes_done = models.PositiveBigIntegerField(default=0)
     #: What the worker is doing now, or why the job failed (shown as it is).
     message = models.TextField(blank=True)
-    #: What the commit wrote (ImportResult.message).
+    #: An undo's rows to change (the batch's days added and replaced), known before it starts.
+    rows_total = models.PositiveIntegerField(default=0)
+    #: What the commit wrote (ImportResult.message), or what the undo did (UndoResult.message).
     result = models.TextField(blank=True)
+    #: The batch the commit wrote; for an undo, the batch it undoes.
     batch = models.ForeignKey(
         ImportBatch,
         on_delete=models.SET_NULL,
@@ -73,10 +86,18 @@ class ImportJob(models.Model):
         base_manager_name = "objects"
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["location", "token"], name="importjob_loc_token_uniq")
+            models.UniqueConstraint(fields=["location", "token"], name="importjob_loc_token_uniq"),
+            # One undo of a batch at a time: a second request finds the first one's job.
+            models.UniqueConstraint(
+                fields=["batch"],
+                condition=Q(kind="undo", state__in=["queued", "committing"]),
+                name="importjob_one_running_undo",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.kind == self.Kind.UNDO:
+            return f"undo of batch {self.batch_id} ({self.get_state_display()})"
         return f"import of {self.file_name} ({self.get_state_display()})"
 
     @property

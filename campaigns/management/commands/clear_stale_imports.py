@@ -1,5 +1,5 @@
 """Delete staged import uploads older than a maximum age: previews nobody committed or cancelled;
-end the background import jobs whose worker died, and delete the jobs of that age.
+end the background import and undo jobs whose worker died, and delete the jobs of that age.
 
 Run it from cron, for example hourly: ``manage.py clear_stale_imports``.
 """
@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
+from campaigns import undo_jobs
 from campaigns.imports import jobs, staging
 
 
@@ -15,8 +16,8 @@ class Command(BaseCommand):
     help = (
         "Delete staged import uploads (and their previews) older than --older-than hours "
         "(default: IMPORT_STAGED_MAX_AGE_HOURS, 24), printing each one removed; end background "
-        "import jobs whose worker stopped (no progress for 15 minutes) as failed, and delete "
-        "the jobs of that age."
+        "import and undo jobs whose worker stopped (no progress for 15 minutes) as failed, and "
+        "delete the jobs of that age."
     )
 
     def add_arguments(self, parser):
@@ -45,4 +46,9 @@ class Command(BaseCommand):
             f"{failed} stalled background import{'' if failed == 1 else 's'} ended as failed; "
             f"{deleted} import job{'' if deleted == 1 else 's'} older than {hours:g} hours "
             "deleted."
+        )
+        undos = undo_jobs.clear_stale()
+        self.stdout.write(
+            f"{undos} stalled background undo{'' if undos == 1 else 's'} ended as failed "
+            "(nothing was changed)."
         )
