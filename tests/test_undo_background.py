@@ -4,14 +4,19 @@ progress; smaller ones stay in the request."""
 
 from __future__ import annotations
 
+import os
 import re
 import signal
+import subprocess
+import sys
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache.backends.filebased import FileBasedCache
 from django.core.management import call_command
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Sum
@@ -32,7 +37,7 @@ from campaigns.models import (
 from campaigns.tasks import undo_batch_job
 from campaigns.tenancy import scope
 from tests.factories import MembershipFactory, UserFactory
-from tests.test_tasks import reset_task_backends
+from tests.test_tasks import child_database, finish, reset_task_backends  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -505,3 +510,116 @@ def test_clear_stale_imports_ends_a_killed_workers_undo_saying_nothing_was_chang
     assert run(enqueued[0]) == ""
     assert client.post(undo_url(sunrise, batch), {"confirm": "yes"}).status_code == 302
     assert len(enqueued) == 2 and jobs_of(sunrise)[-1].state == State.QUEUED
+
+
+# --- A worker killed halfway (kill -9) --------------------------------------------------------
+
+#: In the child processes: 2,000 days of one campaign imported, and their undo enqueued.
+IMPORT_AND_START = """
+from datetime import date, timedelta
+from campaigns import history, imports, undo_jobs
+from campaigns.models import Source
+from tests.factories import LocationFactory, MembershipFactory, UserFactory
+from tests.test_undo_background import HEADER
+location = LocationFactory(slug="killed")
+user = MembershipFactory(user=UserFactory(username="boss"), location=location, role="manager").user
+lines = [HEADER] + [
+    f"{date(2020, 1, 1) + timedelta(days=i)},Big Import,100,10,2,1,0,0,10.00,5.00"
+    for i in range(2000)
+]
+with history.acting(Source.IMPORT, user=user):
+    result = imports.commit_import(
+        location=location, parsed=imports.parse_csv("\\n".join(lines).encode()),
+        create_missing=True, channel="sms", file_name="big.csv",
+    )
+undo_jobs.start(result.batch, user=user)
+"""
+#: The worker, told its progress after every 10 days (so that it is seen well before the end).
+SLOW_WORKER = """
+import django
+django.setup()
+from campaigns import undo, undo_jobs
+undo.CHUNK, undo_jobs.PROGRESS_EVERY = 10, 0
+from django.core.management import call_command
+call_command("db_worker", "--no-startup-delay", "--no-reload")
+"""
+#: After the kill: the stalled job ended by clear_stale_imports, and the undo started again.
+CLEAR_AND_START_AGAIN = """
+from datetime import timedelta
+from django.core.management import call_command
+from django.utils import timezone
+from campaigns import undo_jobs
+from campaigns.models import ImportJob
+from campaigns.tenancy import scopes_disabled
+with scopes_disabled():
+    ImportJob.objects.update(updated_at=timezone.now() - timedelta(minutes=16))
+    call_command("clear_stale_imports")
+    job = ImportJob.objects.select_related("batch", "user").get()
+undo_jobs.start(job.batch, user=job.user)
+"""
+CHECK_ROLLUPS = "from campaigns import rollups; print('differences', rollups.differences())"
+
+
+def child(database_url, staging, *args):
+    """``python ARGS`` in the project, on the database ``database_url``, its tasks in it."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "IMPORT_BACKGROUND_ROWS": "100",
+        "IMPORT_STAGING_DIR": str(staging),
+        "DEBUG": "false",
+    }
+    return subprocess.Popen(
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+
+
+def test_a_worker_killed_halfway_leaves_the_batch_whole_and_the_undo_runs_again(
+    child_database,  # noqa: F811 (the fixture of tests/test_tasks.py)
+    tmp_path,
+):
+    database_url, query = child_database
+    staging = tmp_path / "child-imports"
+    finish(child(database_url, staging, "manage.py", "migrate", "-v0"))
+    finish(child(database_url, staging, "manage.py", "shell", "-c", IMPORT_AND_START))
+    [(token,)] = query("SELECT token FROM campaigns_importjob")
+    progress = FileBasedCache(staging / "progress", {})
+
+    worker = child(database_url, staging, "-c", SLOW_WORKER)
+    try:
+        deadline = time.monotonic() + 120
+        while progress.get(f"undo-{token}") is None and worker.poll() is None:
+            assert time.monotonic() < deadline, "the worker never started the undo"
+            time.sleep(0.005)
+        assert worker.poll() is None, "the worker ended before it was killed"
+        worker.send_signal(signal.SIGKILL)  # kill -9, halfway
+    finally:
+        worker.kill()
+        worker.communicate(timeout=60)
+    undone_when_killed = progress.get(f"undo-{token}")
+
+    assert worker.returncode == -signal.SIGKILL
+    assert 0 < undone_when_killed < 2000  # it was killed halfway
+    assert query("SELECT COUNT(*) FROM campaigns_dailymetric") == [(2000,)]
+    assert query("SELECT undone_at FROM campaigns_importbatch") == [(None,)]
+    assert query("SELECT COUNT(*) FROM campaigns_change WHERE source = 'undo'") == [(0,)]
+    assert query("SELECT state FROM campaigns_importjob") == [("committing",)]
+
+    out = finish(child(database_url, staging, "manage.py", "shell", "-c", CLEAR_AND_START_AGAIN))
+    assert "1 stalled background undo ended as failed (nothing was changed)." in out
+    finish(child(database_url, staging, "manage.py", "db_worker", "--batch", "--no-startup-delay"))
+
+    jobs = query("SELECT state, message FROM campaigns_importjob ORDER BY id")
+    assert [state for state, _ in jobs] == ["failed", "done"]
+    assert jobs[0][1].startswith("The background worker stopped while undoing this batch, so ")
+    assert query("SELECT COUNT(*) FROM campaigns_dailymetric") == [(0,)]
+    assert query("SELECT COUNT(*) FROM campaigns_importbatch WHERE undone_at IS NULL") == [(0,)]
+    checked = finish(child(database_url, staging, "manage.py", "shell", "-c", CHECK_ROLLUPS))
+    assert "differences []" in checked
