@@ -146,7 +146,11 @@ def test_a_commit_takes_the_same_statements_for_300_rows_as_for_3000(sunrise, ha
         assert result.added == 30 * days and len(result.created) == 27
         counts.append(len(queries))
         # The days: one executemany of every row (the debug cursor logs it "N times: …").
-        writes = [q["sql"] for q in queries if re.search(r"INSERT INTO \S*dailymetric", q["sql"])]
+        writes = [
+            q["sql"]
+            for q in queries
+            if re.search(r"INSERT INTO \S*campaigns_dailymetric", q["sql"])
+        ]
         assert [w.split(":")[0] for w in writes] == [f"{30 * days} times"]
     assert counts[0] == counts[1]
 
