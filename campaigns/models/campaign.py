@@ -282,9 +282,12 @@ class Campaign(models.Model):
         instance = super().from_db(db, field_names, values, **kwargs)
         # What the campaign held when read: a save records the difference. A partly loaded
         # campaign (deferred fields) has none and reads it when saved.
+        # The values are as the database holds them (what ``history_values`` would make of
+        # them): copied as they are, which is cheap when thousands are read (the portfolio).
         loaded = instance.__dict__
-        if all(name in loaded for name in ("location_id", *cls.HISTORY_FIELDS)):
-            instance._stored = {"location_id": instance.location_id, **instance.history_values()}
+        names = ("location_id", *cls.HISTORY_FIELDS)
+        if all(name in loaded for name in names):
+            instance._stored = {name: loaded[name] for name in names}
         return instance
 
     def history_values(self) -> dict:
