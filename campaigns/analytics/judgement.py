@@ -145,62 +145,71 @@ def health(
     paused; an active campaign with nothing recorded has no data yet; otherwise it is behind,
     ahead or on track on its results, and spending faster than planned turns its colour to a
     warning."""
-    currency = campaign.location.currency
     budget, spent = campaign.budget, lifetime.spend
-    used = m.budget_used(spent, budget)
-    budget_text = (
-        f"Spent {money(spent, currency)} of its {money(budget, currency)} budget "
-        f"({percent(used)}), lifetime."
-        if used is not None
-        else f"Spent {money(spent, currency)}, lifetime; no budget set."
-    )
+    judged = [t for t in targets.values() if t.status]
     if budget and spent > budget:
-        reasons = [
-            f"Over budget by {money(spent - budget, currency)}: {budget_text[0].lower()}"
-            f"{budget_text[1:]}"
-        ]
-        if campaign.status == Campaign.Status.PAUSED:
-            reasons.append("Paused.")
-        elif has_ended(campaign, today):
-            reasons.append(_ended(campaign))
-        return Health(OVER_BUDGET, tuple(reasons), "bad")
+        return Health(OVER_BUDGET, lambda: _over_budget(campaign, lifetime, today), "bad")
     if today < campaign.start_date:
-        days = (campaign.start_date - today).days
+        return Health(NOT_STARTED, lambda: (_starts(campaign, today),), "neutral")
+    if has_ended(campaign, today):
         return Health(
-            NOT_STARTED,
-            (f"Starts {campaign.start_date:%b %-d, %Y} (in {days} day{'s' * (days != 1)}).",),
+            ENDED,
+            lambda: (_ended(campaign), _budget_text(campaign, lifetime), *_reasons(judged)),
             "neutral",
         )
-    judged = [t for t in targets.values() if t.status]
-    target_reasons = [t.reason for t in judged]
-    if has_ended(campaign, today):
-        return Health(ENDED, (_ended(campaign), budget_text, *target_reasons), "neutral")
     if campaign.status == Campaign.Status.PAUSED:
-        return Health(PAUSED, ("Paused.", budget_text, *target_reasons), "neutral")
+        return Health(
+            PAUSED,
+            lambda: ("Paused.", _budget_text(campaign, lifetime), *_reasons(judged)),
+            "neutral",
+        )
     if lifetime.is_empty:
         # Nothing recorded is no evidence of being behind (nor on track): say what it is.
         return Health(
             NO_DATA,
-            (f"Started {campaign.start_date:%b %-d, %Y}; nothing recorded yet.",),
+            lambda: (f"Started {campaign.start_date:%b %-d, %Y}; nothing recorded yet.",),
             "neutral",
         )
-    return _active_health(campaign, pacing, judged, target_reasons)
+    return _active_health(campaign, pacing, judged)
+
+
+def _budget_text(campaign: Campaign, lifetime: Totals) -> str:
+    currency, budget, spent = campaign.location.currency, campaign.budget, lifetime.spend
+    used = m.budget_used(spent, budget)
+    if used is None:
+        return f"Spent {money(spent, currency)}, lifetime; no budget set."
+    return (
+        f"Spent {money(spent, currency)} of its {money(budget, currency)} budget "
+        f"({percent(used)}), lifetime."
+    )
+
+
+def _reasons(judged: list[TargetProgress]) -> list[str]:
+    return [t.reason for t in judged]
+
+
+def _over_budget(campaign: Campaign, lifetime: Totals, today: date) -> tuple[str, ...]:
+    currency, budget_text = campaign.location.currency, _budget_text(campaign, lifetime)
+    reasons = [
+        f"Over budget by {money(lifetime.spend - campaign.budget, currency)}: "
+        f"{budget_text[0].lower()}{budget_text[1:]}"
+    ]
+    if campaign.status == Campaign.Status.PAUSED:
+        reasons.append("Paused.")
+    elif has_ended(campaign, today):
+        reasons.append(_ended(campaign))
+    return tuple(reasons)
+
+
+def _starts(campaign: Campaign, today: date) -> str:
+    days = (campaign.start_date - today).days
+    return f"Starts {campaign.start_date:%b %-d, %Y} (in {days} day{'s' * (days != 1)})."
 
 
 def _active_health(
-    campaign: Campaign,
-    pacing: Pacing | None,
-    judged: list[TargetProgress],
-    target_reasons: list[str],
+    campaign: Campaign, pacing: Pacing | None, judged: list[TargetProgress]
 ) -> Health:
-    currency = campaign.location.currency
     statuses = {t.status for t in judged}
-    reasons = []
-    if pacing is not None:
-        reasons.append(
-            f"{pacing.day_text.capitalize()} ({percent(pacing.time_elapsed)} of its time)."
-        )
-    reasons += target_reasons
     if BEHIND in statuses:
         state = BEHIND
         late = pacing is not None and pacing.time_elapsed >= LAST_QUARTER
@@ -210,6 +219,22 @@ def _active_health(
     else:
         # On track says something only when there are targets to be on track for.
         state, tone = ON_TRACK, "good" if judged else "neutral"
+    spend = pacing.spend if pacing else None
+    if spend is not None and spend.band == AHEAD:
+        tone = max(tone, "warning", key=WORSE.__getitem__)
+    return Health(state, lambda: _active_reasons(campaign, pacing, judged), tone)
+
+
+def _active_reasons(
+    campaign: Campaign, pacing: Pacing | None, judged: list[TargetProgress]
+) -> tuple[str, ...]:
+    currency = campaign.location.currency
+    reasons = []
+    if pacing is not None:
+        reasons.append(
+            f"{pacing.day_text.capitalize()} ({percent(pacing.time_elapsed)} of its time)."
+        )
+    reasons += _reasons(judged)
     spend = pacing.spend if pacing else None
     if spend is not None and spend.band == BEHIND:
         reasons.append(
@@ -223,14 +248,13 @@ def _active_health(
             f"{money(spend.projected, currency)} against a {money(spend.full_term, currency)} "
             "budget."
         )
-        tone = max(tone, "warning", key=WORSE.__getitem__)
     if not judged:
         reasons.append(
             "No leads, conversions or ROI target to judge results against."
             if pacing is not None
             else "No end date or targets to pace against."
         )
-    return Health(state, tuple(reasons), tone)
+    return tuple(reasons)
 
 
 def _ended(campaign: Campaign) -> str:

@@ -4,9 +4,11 @@ words; they import nothing above ``figures``, so ``campaigns.recommendations`` b
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from campaigns import metrics as m
 from campaigns.analytics.figures import Metrics, PeriodFigures, Totals, changes
@@ -192,8 +194,14 @@ class Health:
     reasons (short sentences with their numbers) and the colour it is shown in."""
 
     state: str
-    reasons: tuple[str, ...]
+    #: The reasons, or a function writing them: written when first read (the portfolio
+    #: judges thousands of campaigns and shows only their states).
+    written: tuple[str, ...] | Callable[[], tuple[str, ...]] = field(compare=False, repr=False)
     tone: str  # "good", "warning", "bad" or "neutral"
+
+    @cached_property
+    def reasons(self) -> tuple[str, ...]:
+        return tuple(self.written() if callable(self.written) else self.written)
 
     @property
     def label(self) -> str:
