@@ -1,10 +1,20 @@
 """Navigation for every page: the locations the signed-in user can switch to, and the header's
 alert badge: the current location's open, unacknowledged alerts on a location's pages, the
-total across the user's locations elsewhere (the portfolio's pages)."""
+total across the user's locations elsewhere (the portfolio's pages).
+
+On a location's page both come with the location's row (``tenancy.resolve_location`` reads the
+user's membership version and the badge in that statement): the locations are the user's
+cached entry for that version (``campaigns.membership_cache``), no query once cached. Elsewhere
+the locations are one query, and the badge one COUNT if the template shows it.
+"""
 
 from django.utils.functional import SimpleLazyObject
 
+from campaigns.membership_cache import memberships_of
 from campaigns.tenancy import active_scope, locations_for, user_scope
+
+#: Methods that write nothing: the badge read before the view ran is still the count.
+SAFE_METHODS = ("GET", "HEAD")
 
 
 def _open_alerts(slug: str) -> int:
@@ -31,14 +41,22 @@ def open_alerts_across(user) -> int:
 
 
 def navigation(request):
-    if not request.user.is_authenticated:
+    user = request.user
+    if not user.is_authenticated:
         return {}
-    context = {"user_locations": locations_for(request.user).only("name", "slug")}
+    location = getattr(request, "location", None)
+    version = getattr(location, "membership_version", None)
+    context = {
+        "user_locations": SimpleLazyObject(lambda: list(memberships_of(user, version).locations))
+    }
     match = getattr(request, "resolver_match", None)
     slug = match.kwargs.get("slug") if match else None
     if slug:
-        context["open_alert_count"] = SimpleLazyObject(lambda: _open_alerts(slug))
+        counted = getattr(location, "open_alert_count", None)
+        if counted is not None and location.slug == slug and request.method in SAFE_METHODS:
+            context["open_alert_count"] = counted
+        else:
+            context["open_alert_count"] = SimpleLazyObject(lambda: _open_alerts(slug))
     else:
-        user = request.user
         context["portfolio_alert_count"] = SimpleLazyObject(lambda: open_alerts_across(user))
     return context

@@ -161,22 +161,36 @@ def resolve_location(user, slug: str) -> tuple[Location, str]:
     """The location with ``slug`` and the user's role in it; 404 for a non-member.
 
     A non-member gets the same 404 as for a slug that does not exist, so that a location's
-    existence does not leak.
+    existence does not leak. One statement reads the location's row, the user's membership
+    (every request: a revoked membership or a new role counts at once) and what the page's
+    header needs with them: the user's membership version, the key of their navigation's
+    cached entry (``campaigns.membership_cache``), as ``location.membership_version``; and the
+    location's open, unacknowledged alerts, as ``location.open_alert_count``.
     """
-    from campaigns.models import Location, Membership
+    from campaigns.membership_cache import open_alert_count
+    from campaigns.models import Location, Membership, MembershipVersion
 
     if not user.is_authenticated or not user.is_active:
         raise Http404("No such location")
+    header = {"membership_version": MembershipVersion.of(user.pk)}
     if user.is_superuser:
-        location = Location.objects.filter(slug=slug).first()
+        location = (
+            Location.objects.filter(slug=slug)
+            .annotate(**header, open_alert_count=open_alert_count("pk"))
+            .first()
+        )
         role = Membership.Role.MANAGER
     else:
         membership = (
             Membership.objects.select_related("location")
             .filter(user=user, location__slug=slug)
+            .annotate(**header, open_alert_count=open_alert_count("location_id"))
             .first()
         )
         location, role = (membership.location, membership.role) if membership else (None, None)
+        if location is not None:
+            location.membership_version = membership.membership_version
+            location.open_alert_count = membership.open_alert_count
     if location is None:
         raise Http404("No such location")
     return location, role
@@ -193,7 +207,7 @@ class LocationRequiredMixin:
     """For views under ``/l/<slug>/``: resolves the location from the URL and the user's
     membership (anonymous users go to the login page, a non-member gets 404) and runs the
     view, rendering included, inside ``scope(location)``. Sets ``self.location`` and
-    ``self.role``."""
+    ``self.role``, and ``request.location`` for the navigation."""
 
     location_url_kwarg = "slug"
 
@@ -201,6 +215,7 @@ class LocationRequiredMixin:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         self.location, self.role = resolve_location(request.user, kwargs[self.location_url_kwarg])
+        request.location = self.location
         self.check_role()
         with scope(self.location):
             response = super().dispatch(request, *args, **kwargs)

@@ -228,6 +228,17 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 # write shows at once whatever this is: the key holds the location's data version.
 PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=3600)
 
+# Sessions: with a cache every process shares (Redis, Memcached), read from it and written
+# through to the database (one query less per request). Not with a cache per process: a
+# sign-out in one process would leave the session in the others' caches.
+SESSION_ENGINE = "django.contrib.sessions.backends." + (
+    "cached_db"
+    if CACHES["default"]["BACKEND"].startswith(
+        ("django.core.cache.backends.redis.", "django.core.cache.backends.memcached.")
+    )
+    else "db"
+)
+
 # API rate limit: each token may make API_RATE_LIMIT_REQUESTS requests per
 # API_RATE_LIMIT_WINDOW seconds (then 429 with Retry-After), counted in the cache named by
 # API_RATE_LIMIT_CACHE. CACHES is Django's default, local memory: one count per process. With

@@ -25,6 +25,7 @@ from campaigns.models.days import (
 )
 from campaigns.models.history import *  # noqa: F403
 from campaigns.models.jobs import ImportJob
+from campaigns.models.membership_versions import MembershipVersion
 from campaigns.models.reports import *  # noqa: F403
 from campaigns.models.rollups import *  # noqa: F403
 from campaigns.models.tenants import Location, Membership, Role, validate_time_zone
@@ -45,6 +46,7 @@ __all__ = [
     "Invitation",
     "Location",
     "Membership",
+    "MembershipVersion",
     "Role",
     "ScheduledRun",
     "validate_time_zone",

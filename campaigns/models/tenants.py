@@ -14,6 +14,8 @@ from django.db.models.functions import Length, Upper
 from django.db.models.lookups import Exact
 from django.utils import timezone
 
+from campaigns.models.membership_versions import MembershipQuerySet
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -91,6 +93,9 @@ class Membership(models.Model):
         db_index=False,
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.VIEWER)
+
+    # Its bulk writes raise the membership versions too (campaigns.models.membership_versions).
+    objects = MembershipQuerySet.as_manager()
 
     class Meta:
         ordering = ["location__name", "user__username"]
