@@ -45,7 +45,7 @@ class Migration(migrations.Migration):
             model_name="importjob",
             constraint=models.UniqueConstraint(
                 condition=models.Q(("kind", "undo"), ("state__in", ["queued", "committing"])),
-                fields=("batch",),
+                fields=("location", "batch"),
                 name="importjob_one_running_undo",
             ),
         ),

@@ -88,8 +88,9 @@ class ImportJob(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["location", "token"], name="importjob_loc_token_uniq"),
             # One undo of a batch at a time: a second request finds the first one's job.
+            # Led by location, like every key of tenant data (a batch is of one location).
             models.UniqueConstraint(
-                fields=["batch"],
+                fields=["location", "batch"],
                 condition=Q(kind="undo", state__in=["queued", "committing"]),
                 name="importjob_one_running_undo",
             ),
