@@ -411,3 +411,40 @@ def test_postgresql_analyzes_the_read_tables_and_leaves_the_rest_to_autovacuum(d
     assert db_stats.refresh_statistics(light=True) == ""
     ran = db_stats.refresh_statistics()
     assert ran.startswith("ANALYZE ") and '"campaigns_dailymetric"' in ran
+
+
+# --- A lifetime less the days after the period -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "last"),
+    [
+        (day(0), day(419)),  # "all time" ending the day before the last recorded day
+        (day(0), day(417)),  # its last days, in the last month, are taken from the lifetime
+        (day(40), day(40)),  # the short campaign's first day: its second is taken off
+        (day(38), day(44)),  # starts before the short campaign, ends before its last day
+        (day(0), day(60)),  # ends on the last day of a month: the next month's days go
+        (day(1), day(419)),  # starts after the long campaign's first day: months, as before
+    ],
+)
+def test_a_period_that_holds_a_campaigns_start_reads_its_lifetime_less_the_days_after(
+    two_locations, first, last
+):
+    """A campaign whose days start in the period and end by the end of the next day's month is
+    read as its lifetime less the days after the period: the same sums as the days, by
+    campaign and by location, and the current period's beside the previous one's."""
+    sunrise, _, short, long, _ = two_locations
+    services.record_day(campaign=long, day=day(420), **numbers(420))  # "today"
+    period = Period(first, last)
+    with scope(sunrise):
+        rows = list(DailyMetric.objects.filter(campaign__in=[short.pk, long.pk]))
+        found = totals_by_campaign([short.pk, long.pk], {"cur": period, "prev": period.previous()})
+        by_location = grouped_totals(
+            "location_id", {"cur": period}, campaign__in=[short.pk, long.pk]
+        )
+    for campaign in (short, long):
+        mine = [r for r in rows if r.campaign_id == campaign.pk]
+        assert found[campaign.pk]["cur"] == plain(mine, first, last)
+        previous = period.previous()
+        assert found[campaign.pk]["prev"] == plain(mine, previous.start, previous.end)
+    assert by_location[sunrise.pk]["cur"] == plain(rows, first, last)

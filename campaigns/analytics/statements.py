@@ -227,7 +227,7 @@ def statement(shape: Shape) -> Statement:
 def _arms(shape: Shape, p: int, whole: bool, cuts: int) -> Iterable[tuple[str, int | None]]:
     """The SELECTs of period ``p``: (SQL with ``{arm}`` for its label, cut month or None)."""
     where, months = shape.scope.where, shape.kind == "months"
-    start, end = f"%(p{p}s)s", f"%(p{p}e)s"
+    start = f"%(p{p}s)s"
     if shape.by_location:
         if whole:
             yield _select(shape, LocationMonthlyMetric, months, _whole(where, p)), None
@@ -237,17 +237,24 @@ def _arms(shape: Shape, p: int, whole: bool, cuts: int) -> Iterable[tuple[str, i
             yield _select(shape, LocationDailyMetric, False, condition), c
         return
     same = ('{0}."location_id" = t."location_id"', '{0}."campaign_id" = t."campaign_id"')
-    # A campaign whose days all lie in the period is read from its lifetime rollup (sums per
-    # period only: per month, a lifetime has no months), its other rollups left out.
+    # A campaign whose days start in the period and end by the end of the month of the day
+    # after it is read from its lifetime rollup less its days after the period (none when all
+    # its days lie in the period; at most a month of days: today's, for "all time" or "last
+    # 30 days" ending yesterday), its other rollups left out. Sums per period only: per month, a
+    # lifetime has no months. So "all time" costs a row a campaign, not a row a month.
     outside = []
     if not months:
-        inside = f't."first_date" >= {start} AND t."last_date" <= {end}'
-        yield _select(shape, LifetimeMetric, False, where("t", inside)), None
-        outside = [
-            f"NOT EXISTS (SELECT 1 FROM {_table(LifetimeMetric)} i WHERE "
+        tail = f"%(p{p}t)s"
+        head = f't."first_date" >= {start} AND t."last_date" <= {tail}'
+        yield _select(shape, LifetimeMetric, False, where("t", head)), None
+        headed = (
+            f"EXISTS (SELECT 1 FROM {_table(LifetimeMetric)} i WHERE "
             f"{where('i', *(c.format('i') for c in same))} "
-            f'AND i."first_date" >= {start} AND i."last_date" <= {end})'
-        ]
+            f'AND i."first_date" >= {start} AND i."last_date" <= {tail})'
+        )
+        after = where("t", f't."date" >= %(p{p}f)s', f't."date" <= {tail}', headed)
+        yield _select(shape, DailyMetric, False, after, negative=True), None
+        outside = [f"NOT {headed}"]
     if whole:
         yield _select(shape, MonthlyMetric, months, _whole(where, p, *outside)), None
     for c in range(cuts):
@@ -260,7 +267,7 @@ def _arms(shape: Shape, p: int, whole: bool, cuts: int) -> Iterable[tuple[str, i
             f'{where("r", *(c.format("r") for c in same))} AND r."month" = {month} '
             f'AND r."first_date" >= {first} AND r."last_date" <= {last})'
         )
-        condition = where("t", f't."date" >= {first}', f't."date" <= {last}', rolled)
+        condition = where("t", f't."date" >= {first}', f't."date" <= {last}', rolled, *outside)
         yield _select(shape, DailyMetric, False, condition), c
 
 
@@ -272,15 +279,17 @@ def _table(model) -> str:
     return f'"{model._meta.db_table}"'
 
 
-def _select(shape: Shape, model, by_month: bool, condition: str) -> str:
+def _select(shape: Shape, model, by_month: bool, condition: str, *, negative: bool = False) -> str:
     """One arm: the rows of ``model`` (alias ``t``) matching ``condition``, summed per group
-    (and per month, ``by_month``), labelled ``{arm}``."""
-    days = "COUNT(*)" if model is DailyMetric else 'SUM(t."days")'
+    (and per month, ``by_month``), labelled ``{arm}``; ``negative``: the sums' opposites (to
+    take from a lifetime)."""
+    sign = "-" if negative else ""
+    days = f"{sign}COUNT(*)" if model is DailyMetric else f'{sign}SUM(t."days")'
     group = f't."{shape.group}"'
     keys = f'{group}, t."month"' if by_month else group
     month = ', t."month"' if by_month else (", NULL" if shape.kind == "months" else "")
     return (
-        f"SELECT {group}, {{arm}}{month}, {days}, {number_sums(shape.vendor)} "
+        f"SELECT {group}, {{arm}}{month}, {days}, {number_sums(shape.vendor, sign + 'SUM')} "
         f"FROM {_table(model)} t WHERE {condition} GROUP BY {keys}"
     )
 
@@ -352,6 +361,9 @@ def _run(kind: str, group: str, periods: list[Period], limit: Filter) -> list[Ro
     )
     for p, (period, split) in enumerate(zip(periods, splits, strict=True)):
         params[f"p{p}s"], params[f"p{p}e"] = period.start, period.end
+        # The days after the period a lifetime may be read less: to the end of that month.
+        params[f"p{p}f"] = period.end + timedelta(days=1)
+        params[f"p{p}t"] = next_month(params[f"p{p}f"]) - timedelta(days=1)
         if split.months is not None:
             params[f"p{p}w0"], params[f"p{p}w1"] = split.months
         for c, (first, last) in enumerate(split.partial):
