@@ -220,5 +220,6 @@ def clear_stale() -> int:
             failed += stalled.filter(state=state, token__in=tokens).update(
                 state=State.FAILED, message=message, updated_at=now
             )
-            _store().delete_many([_key(token) for token in tokens])
+            if tokens:  # (the store makes its folder: none beside the uploads for nothing)
+                _store().delete_many([_key(token) for token in tokens])
     return failed

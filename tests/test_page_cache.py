@@ -123,12 +123,14 @@ def import_a_file(client, location, n):
     header = "date,campaign,impressions,clicks,leads,qualified_leads,hot_leads,conversions,revenue"
     name = f"Imported {n % 2}"
     csv = f"{header},spend\n{day},{name},500,20,4,2,1,1,{90 + n}.00,{45 + n}.00\n"
-    imports.commit_import(
-        location=location,
-        parsed=imports.parse_csv(csv.encode()),
-        create_missing=True,
-        channel="email",
-    )
+    # A day before the campaign an earlier import created is refused: nothing changes.
+    with contextlib.suppress(imports.ImportRefused):
+        imports.commit_import(
+            location=location,
+            parsed=imports.parse_csv(csv.encode()),
+            create_missing=True,
+            channel="email",
+        )
 
 
 def undo_the_last_import(client, location, n):
