@@ -255,7 +255,18 @@ def _arms(shape: Shape, p: int, whole: bool, cuts: int) -> Iterable[tuple[str, i
         after = where("t", f't."date" >= %(p{p}f)s', f't."date" <= {tail}', headed)
         yield _select(shape, DailyMetric, False, after, negative=True), None
         outside = [f"NOT {headed}"]
-    if whole:
+    if whole and not months:
+        # The other campaigns' whole months, led by their lifetime rows (a row a campaign,
+        # the ones read above skipped there), so the months of a campaign read from its
+        # lifetime are never scanned only to be left out. CROSS JOIN keeps that order on
+        # SQLite, with or without statistics; PostgreSQL plans the join itself.
+        others = where("i", f'NOT (i."first_date" >= {start} AND i."last_date" <= %(p{p}t)s)')
+        condition = (
+            f"{others} AND {' AND '.join(c.format('i') for c in same)} AND {_whole(where, p)}"
+        )
+        source = f"{_table(LifetimeMetric)} i CROSS JOIN {_table(MonthlyMetric)} t"
+        yield _select(shape, MonthlyMetric, False, condition, source=source), None
+    elif whole:
         yield _select(shape, MonthlyMetric, months, _whole(where, p, *outside)), None
     for c in range(cuts):
         month, first, last = f"%(p{p}m{c})s", f"%(p{p}a{c})s", f"%(p{p}b{c})s"
@@ -279,10 +290,18 @@ def _table(model) -> str:
     return f'"{model._meta.db_table}"'
 
 
-def _select(shape: Shape, model, by_month: bool, condition: str, *, negative: bool = False) -> str:
+def _select(
+    shape: Shape,
+    model,
+    by_month: bool,
+    condition: str,
+    *,
+    negative: bool = False,
+    source: str | None = None,
+) -> str:
     """One arm: the rows of ``model`` (alias ``t``) matching ``condition``, summed per group
     (and per month, ``by_month``), labelled ``{arm}``; ``negative``: the sums' opposites (to
-    take from a lifetime)."""
+    take from a lifetime); ``source``: the FROM clause, when ``t`` is joined."""
     sign = "-" if negative else ""
     days = f"{sign}COUNT(*)" if model is DailyMetric else f'{sign}SUM(t."days")'
     group = f't."{shape.group}"'
@@ -290,7 +309,7 @@ def _select(shape: Shape, model, by_month: bool, condition: str, *, negative: bo
     month = ', t."month"' if by_month else (", NULL" if shape.kind == "months" else "")
     return (
         f"SELECT {group}, {{arm}}{month}, {days}, {number_sums(shape.vendor, sign + 'SUM')} "
-        f"FROM {_table(model)} t WHERE {condition} GROUP BY {keys}"
+        f"FROM {source or _table(model) + ' t'} WHERE {condition} GROUP BY {keys}"
     )
 
 
