@@ -17,12 +17,14 @@ state or another version than the key's is ignored (``Memberships.serves``).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import models
 from django.db.models import F, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.urls import get_script_prefix, reverse
 
 #: Raise when the entry changes shape: a shared cache outlives a deploy.
 FORMAT = 1
@@ -38,6 +40,21 @@ class MemberLocation:
     slug: str
     name: str
     role: str
+
+    @property
+    def overview_url(self) -> str:
+        """Its overview's address: the navigation lists every location of an agency's
+        manager (a hundred reverse() calls a page), so the URL is reversed once per prefix."""
+        return _overview_pattern(get_script_prefix()).replace(SLUG_MARK, self.slug)
+
+
+#: Stands for a slug in the reversed overview URL (a valid slug, never a real one's part).
+SLUG_MARK = "slug--mark--"
+
+
+@functools.cache
+def _overview_pattern(prefix: str) -> str:
+    return reverse("campaigns:overview", args=[SLUG_MARK])
 
 
 @dataclass(frozen=True)
