@@ -19,6 +19,7 @@ from django.db.models import DecimalField, Q
 from campaigns import catalogue
 from campaigns import metrics as m
 from campaigns.analytics import statements
+from campaigns.analytics.sql_scope import filter_of
 from campaigns.analytics.statements import Parts, parts  # noqa: F401 (a period's parts)
 from campaigns.models import DailyMetric
 from campaigns.periods import Period
@@ -180,7 +181,7 @@ def grouped_totals(
       the campaigns whose do not.
     """
     names = list(periods)
-    rows = statements.period_rows(group, list(periods.values()), statements.filter_of(filters))
+    rows = statements.period_rows(group, list(periods.values()), filter_of(filters))
     summed: dict[tuple[object, int], list] = {}
     for row in rows:
         _add(summed, (row.key, row.period), row)
@@ -198,7 +199,7 @@ def monthly_totals(group: str, period: Period, **filters) -> dict[tuple[object, 
     from the other days (by location without a campaign filter: the location's daily
     rollups); one statement (``statements.month_rows``)."""
     summed: dict[tuple[object, date], list] = {}
-    for row in statements.month_rows(group, period, statements.filter_of(filters)):
+    for row in statements.month_rows(group, period, filter_of(filters)):
         _add(summed, (row.key, row.month), row)
     return {key: _totals(values) for key, values in summed.items()}
 
@@ -208,7 +209,7 @@ def lifetime_totals(**filters) -> dict[int, Totals]:
     one row a campaign (``statements.lifetime_rows``)."""
     return {
         campaign_id: _totals([days, *numbers])
-        for campaign_id, days, numbers in statements.lifetime_rows(statements.filter_of(filters))
+        for campaign_id, days, numbers in statements.lifetime_rows(filter_of(filters))
     }
 
 

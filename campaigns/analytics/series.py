@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from campaigns.analytics import statements
 from campaigns.analytics.figures import Metrics, Totals, monthly_totals
+from campaigns.analytics.sql_scope import Filter
 from campaigns.catalogue import Unit, metric
 from campaigns.metrics import CENT
 from campaigns.models import DailyMetric
@@ -161,7 +162,7 @@ def period_series(campaign_ids: list[int], period: Period) -> Series:
             found[month] = found.get(month, Totals()) + totals
         firsts = months_of(period)
     else:
-        rows = statements.day_rows(period, unit, statements.Filter(campaigns=tuple(campaign_ids)))
+        rows = statements.day_rows(period, unit, Filter(campaigns=tuple(campaign_ids)))
         found = {
             point: Totals.from_values(dict(zip(DailyMetric.NUMBER_FIELDS, numbers, strict=True)))
             for point, numbers in rows.items()

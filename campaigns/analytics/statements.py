@@ -23,10 +23,10 @@ and how each splits, how many locations in the scope and campaigns in the filter
 database), so it is built once per shape (``statement``, an LRU cache) and run with named
 parameters; SQLite's own statement cache then reuses its compiled plan too.
 
-**Tenant scope.** These statements bypass the ORM, so they apply the scope themselves, as
-``tenancy.ScopedManager`` does: every table read, subqueries included, is limited to
-``location_id IN`` the active scope's locations; outside any scope ``ScopeError`` is raised;
-under ``scopes_disabled()`` there is no location condition.
+**Tenant scope.** These statements bypass the ORM, so they apply the scope themselves
+(``campaigns.analytics.sql_scope``), as ``tenancy.ScopedManager`` does: every table read,
+subqueries included, is limited to ``location_id IN`` the active scope's locations; outside any
+scope ``ScopeError`` is raised; under ``scopes_disabled()`` there is no location condition.
 
 Money is summed exactly: on SQLite, which stores decimals as floating point, as whole cents
 (``ROUND(x * 100)`` of each row, exact below 2⁵³ cents); on PostgreSQL as ``numeric``.
@@ -42,6 +42,7 @@ from decimal import Decimal
 
 from django.db import connection
 
+from campaigns.analytics.sql_scope import Filter, Scope, scope_of
 from campaigns.models import (
     DAILY_COUNT_FIELDS,
     DAILY_MONEY_FIELDS,
@@ -52,7 +53,6 @@ from campaigns.models import (
     MonthlyMetric,
 )
 from campaigns.periods import Period, month_of, next_month
-from campaigns.tenancy import ALL_LOCATIONS, ScopeError, active_scope
 
 GROUPS = ("campaign_id", "location_id")
 DAY, WEEK = "day", "week"
@@ -95,93 +95,6 @@ def parts(period: Period) -> Parts:
     if last_end < period.end:
         partial.append((last_end + timedelta(days=1), period.end))
     return Parts(partial=tuple(partial), months=(first, month_of(last_end)))
-
-
-# --- The scope and the filter, as parameters ----------------------------------------------------
-
-
-def scoped_locations() -> frozenset[int] | None:
-    """The active scope's location ids; None under ``scopes_disabled()`` (no condition).
-    Outside any scope, ``ScopeError``, as a scoped queryset raises."""
-    allowed = active_scope()
-    if allowed is None:
-        raise ScopeError(
-            "Period sums read outside a tenant scope: run them inside "
-            "campaigns.tenancy.scope(location) (or scopes_disabled() for superuser tools)."
-        )
-    return None if allowed is ALL_LOCATIONS else allowed
-
-
-@dataclass(frozen=True)
-class Filter:
-    """The campaigns and locations a read is limited to (None: no such limit), within the
-    scope."""
-
-    campaigns: tuple[int, ...] | None = None
-    locations: tuple[int, ...] | None = None
-
-
-CAMPAIGN_FILTERS = ("campaign", "campaign_id", "campaign__pk")
-LOCATION_FILTERS = ("location", "location_id", "location__pk")
-
-
-def filter_of(filters: dict) -> Filter:
-    """A ``Filter`` from the ORM-style filters the public functions take: ``campaign__in=[ids
-    or campaigns]`` or ``campaign=id or campaign``, and the same of ``location``."""
-    found = {}
-    for name, value in filters.items():
-        field, many = name.removesuffix("__in"), name.endswith("__in")
-        kind = "campaigns" if field in CAMPAIGN_FILTERS else "locations"
-        if field not in CAMPAIGN_FILTERS + LOCATION_FILTERS or kind in found:
-            raise TypeError(f"Period sums filter on one campaign and one location list: {name!r}")
-        found[kind] = tuple(sorted({getattr(v, "pk", v) for v in (value if many else [value])}))
-    return Filter(**found)
-
-
-@dataclass(frozen=True)
-class Scope:
-    """How many locations the statement names (None: every location) and how many campaigns
-    (None: no campaign filter): part of a statement's shape."""
-
-    locations: int | None
-    campaigns: int | None
-
-    def where(self, alias: str, *conditions: str) -> str:
-        """``alias``'s rows in the scope (and the filter), and ``conditions``."""
-        found = []
-        if self.locations is not None:
-            found.append(f'{alias}."location_id" IN ({_names("l", self.locations)})')
-        if self.campaigns is not None:
-            found.append(f'{alias}."campaign_id" IN ({_names("c", self.campaigns)})')
-        return " AND ".join([*found, *conditions]) or "1 = 1"
-
-
-def _names(prefix: str, count: int) -> str:
-    return ", ".join(f"%({prefix}{i})s" for i in range(count))
-
-
-def _scope(limit: Filter) -> tuple[Scope, dict] | None:
-    """The scope of a read (the active scope's locations, narrowed by the filter's) and its
-    parameters; None when it can find nothing (no location left, or no campaign asked for):
-    nothing to run."""
-    locations = scoped_locations()
-    if limit.locations is not None:
-        wanted = frozenset(limit.locations)
-        locations = wanted if locations is None else locations & wanted
-    if locations == frozenset() or limit.campaigns == ():
-        return None
-    params = {}
-    if locations is not None:
-        params.update({f"l{i}": pk for i, pk in enumerate(sorted(locations))})
-    if limit.campaigns is not None:
-        params.update({f"c{i}": pk for i, pk in enumerate(limit.campaigns)})
-    return (
-        Scope(
-            None if locations is None else len(locations),
-            None if limit.campaigns is None else len(limit.campaigns),
-        ),
-        params,
-    )
 
 
 # --- Building a statement -----------------------------------------------------------------------
@@ -365,7 +278,7 @@ def month_rows(group: str, period: Period, limit: Filter) -> list[Row]:
 def _run(kind: str, group: str, periods: list[Period], limit: Filter) -> list[Row]:
     if group not in GROUPS:
         raise ValueError(f"Period sums are grouped by {' or '.join(GROUPS)}, not {group!r}.")
-    scoped = _scope(limit)
+    scoped = scope_of(limit)
     if scoped is None or not periods:
         return []
     scope, params = scoped
@@ -412,7 +325,7 @@ def day_rows(period: Period, unit: str, limit: Filter) -> dict[date, tuple]:
     per day (``DAY``) or per ISO week (``WEEK``, keyed by its Monday), in one statement grouped
     by the date or by an integer week number computed with built-in SQL (no function of
     Python's per row)."""
-    scoped = _scope(limit)
+    scoped = scope_of(limit)
     if scoped is None:
         return {}
     scope, params = scoped
@@ -447,7 +360,7 @@ def _day_statement(unit: str, scope: Scope, vendor: str) -> str:
 def lifetime_rows(limit: Filter) -> list[tuple[int, int, tuple]]:
     """(campaign id, days, ``DAILY_NUMBER_FIELDS``' sums) of every recorded day of each
     campaign in the scope and ``limit``: its lifetime rollup."""
-    scoped = _scope(limit)
+    scoped = scope_of(limit)
     if scoped is None:
         return []
     scope, params = scoped
