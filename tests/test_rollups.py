@@ -15,13 +15,12 @@ from hypothesis import strategies as st
 
 from campaigns import history, rollups, services
 from campaigns.analytics.figures import (
-    Parts,
     Totals,
     grouped_totals,
     monthly_totals,
-    parts,
     totals_by_campaign,
 )
+from campaigns.analytics.statements import Parts, parts
 from campaigns.models import DailyMetric, LifetimeMetric, MonthlyMetric
 from campaigns.periods import Period, month_of
 from campaigns.tenancy import scope, scopes_disabled

@@ -20,7 +20,6 @@ from campaigns import catalogue
 from campaigns import metrics as m
 from campaigns.analytics import statements
 from campaigns.analytics.sql_scope import filter_of
-from campaigns.analytics.statements import Parts, parts  # noqa: F401 (a period's parts)
 from campaigns.models import DailyMetric
 from campaigns.periods import Period
 
